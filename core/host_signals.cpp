@@ -1,0 +1,71 @@
+#include "core/host_signals.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "core/process.h"
+
+namespace gate386 {
+
+namespace {
+
+Process* g_process = nullptr;
+
+void on_host_fault(int sig, siginfo_t* si, void*) {
+    Process* p = g_process;
+    if (p && p->mem.contains_host(si->si_addr)) {
+        uint64_t off = static_cast<uint8_t*>(si->si_addr) - p->mem.base();
+        if (sig == SIGSEGV && off < kGuestSpace && p->mem.handle_code_write(static_cast<uint32_t>(off)))
+            return;   // the store retries on a now-writable page; its blocks go at the next boundary
+        uint32_t addr = off < kGuestSpace ? static_cast<uint32_t>(off) : static_cast<uint32_t>(off - kGuestSpace);
+        int code = sig == SIGBUS ? int(BUS_ADRERR)
+                 : (off < kGuestSpace && p->mem.region_at(addr)) ? int(SEGV_ACCERR) : int(SEGV_MAPERR);
+        raise_fault(p->cpu, sig, code, addr);
+    }
+    // Not the guest's memory: a bug in gate386 itself. Say so and die with the host signal.
+    char msg[128];
+    int n = std::snprintf(msg, sizeof msg, "gate386: internal error: host signal %d at address %p\n", sig,
+                          si->si_addr);
+    if (n > 0) (void)!write(2, msg, static_cast<size_t>(n));
+    signal(sig, SIG_DFL);
+}
+
+}  // namespace
+
+void install_host_signal_handlers(Process& p) {
+    g_process = &p;
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_host_fault;
+    // SA_NODEFER: the handler leaves through siglongjmp without restoring the mask.
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, nullptr);
+    sigaction(SIGBUS, &sa, nullptr);
+}
+
+int finish_process(Process& p) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    if (p.exit_signal) {
+        // Die by the same signal so that a parent (shell, wait4) sees what it would natively.
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        signal(p.exit_signal, SIG_DFL);
+        sigset_t s;
+        sigemptyset(&s);
+        sigaddset(&s, p.exit_signal);
+        sigprocmask(SIG_UNBLOCK, &s, nullptr);
+        raise(p.exit_signal);
+        _exit(128 + p.exit_signal);
+    }
+    return p.exit_code;
+}
+
+[[noreturn]] void finish_and_exit(Process& p) { std::exit(finish_process(p)); }
+
+}  // namespace gate386

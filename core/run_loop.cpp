@@ -1,0 +1,120 @@
+// The run loop: find or decode the block at EIP, execute its records, follow chained successors,
+// and hand gate and fault events to the kernel side (ARCHITECTURE.md, hot path 1 and 6).
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "core/host_signals.h"
+#include "core/process.h"
+#include "cpu/decoder.h"
+#include "syscalls/gates.h"
+#include "syscalls/guest_signals.h"
+
+namespace gate386 {
+
+Process::Process(const Options& o) : opts(o), identity(default_cpu_identity()) {
+    cpu.m_mem = mem.base();
+    cpu.m_process = this;
+    cpu.m_model = &identity;
+}
+
+namespace {
+
+// Pages written since their code was decoded: drop their blocks before running anything else.
+void flush_dirty_code(Process& p) {
+    GuestMemory& m = p.mem;
+    uint32_t n = m.m_dirty_count;
+    if (m.m_dirty_overflow) {
+        p.cache.invalidate_all();
+        m.m_dirty_overflow = false;
+    } else {
+        for (uint32_t k = 0; k < n; k++) p.cache.invalidate_page(m.m_dirty_pages[k]);
+    }
+    m.m_dirty_count = 0;
+}
+
+DecodedBlock* block_at(Process& p, uint32_t eip) {
+    DecodedBlock* b = p.cache.find(eip);
+    if (b) return b;
+    DecodeFailure fail;
+    b = decode_block(p.mem, eip, fail);
+    if (!b) {
+        p.cpu.m_cur = nullptr;
+        p.cpu.m_eip = eip;
+        raise_fault(p.cpu, fail.signo, fail.si_code, fail.addr);
+    }
+    p.cache.insert(b);
+    return b;
+}
+
+}  // namespace
+
+int run_process(Process& p) {
+    Cpu& c = p.cpu;
+    install_host_signal_handlers(p);
+    DecodedBlock* volatile prev = nullptr;
+    DecodedBlock* volatile cur_block = nullptr;
+    if (sigsetjmp(c.m_fault_jmp, 0)) {
+        // A handler, the decoder or the host SIGSEGV handler raised a guest exception. Instructions
+        // after the faulting one in its block did not retire.
+        DecodedBlock* b = cur_block;
+        if (b && c.m_cur && c.m_cur >= b->insns && c.m_cur < b->insns + b->count)
+            c.m_icount -= static_cast<uint64_t>(b->insns + b->guest_insns - c.m_cur);
+        if (c.m_cur) c.m_eip = c.m_cur->eip;
+        c.m_event = CpuEvent::None;
+        prev = nullptr;
+        cur_block = nullptr;
+        deliver_fault(p, c.m_fault);
+        if (p.exited) return finish_process(p);
+    }
+    for (;;) {
+        if (p.mem.m_dirty_count | p.mem.m_dirty_overflow) { flush_dirty_code(p); prev = nullptr; }
+        uint32_t eip = c.m_eip;
+        DecodedBlock* b;
+        DecodedBlock* pb = prev;
+        // Chaining: the previous block remembers its last two successors for this cache epoch.
+        if (pb && pb->epoch == p.cache.epoch() && pb->succ_eip[0] == eip && pb->succ[0]) {
+            b = pb->succ[0];
+        } else if (pb && pb->epoch == p.cache.epoch() && pb->succ_eip[1] == eip && pb->succ[1]) {
+            b = pb->succ[1];
+        } else {
+            b = block_at(p, eip);
+            if (pb) {
+                if (pb->epoch != p.cache.epoch()) {
+                    pb->succ[0] = pb->succ[1] = nullptr;
+                    pb->epoch = p.cache.epoch();
+                }
+                int slot = pb->succ[0] ? 1 : 0;
+                pb->succ_eip[slot] = eip;
+                pb->succ[slot] = b;
+            }
+        }
+        cur_block = b;
+        c.m_icount += b->guest_insns;
+        p.stats.blocks_executed++;
+        const Insn* i = b->insns;
+        const Insn* end = i + b->count;
+        do {
+            c.m_cur = i;
+            i->fn(c, *i);
+        } while (++i != end);
+        prev = b;
+        if (c.m_event != CpuEvent::None) {
+            CpuEvent ev = c.m_event;
+            c.m_event = CpuEvent::None;
+            c.m_cur = nullptr;
+            if (ev == CpuEvent::Int80) gate_int80(p);
+            else if (ev == CpuEvent::Sysenter) gate_sysenter(p);
+            if (p.exited) return finish_process(p);
+            prev = nullptr;
+            deliver_pending_signals(p);
+            if (p.exited) return finish_process(p);
+        }
+    }
+}
+
+}  // namespace gate386

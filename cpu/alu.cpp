@@ -1,0 +1,163 @@
+// Two-operand integer arithmetic and logic: ADD OR ADC SBB AND SUB XOR CMP TEST, and the one-operand
+// INC DEC NEG NOT (SDM Vol.2). Handlers are templates over (operation × operand form × width).
+#include "cpu/flags.h"
+#include "cpu/insn_desc.h"
+
+namespace gate386 {
+
+namespace {
+
+// Operations: compute the result and set the lazy flags. `writes` is false for CMP and TEST.
+struct Add { static constexpr bool writes = true;
+    template <typename T> static T op(Cpu& c, T a, T b) { T r = T(a + b); set_flags_add(c, a, b, r); return r; } };
+struct Adc { static constexpr bool writes = true;
+    template <typename T> static T op(Cpu& c, T a, T b) {
+        T r = T(a + b + T(flag_cf(c))); set_flags_add(c, a, b, r); return r; } };
+struct Sub { static constexpr bool writes = true;
+    template <typename T> static T op(Cpu& c, T a, T b) { T r = T(a - b); set_flags_sub(c, a, b, r); return r; } };
+struct Sbb { static constexpr bool writes = true;
+    template <typename T> static T op(Cpu& c, T a, T b) {
+        T r = T(a - b - T(flag_cf(c))); set_flags_sub(c, a, b, r); return r; } };
+struct Cmp { static constexpr bool writes = false;
+    template <typename T> static T op(Cpu& c, T a, T b) { T r = T(a - b); set_flags_sub(c, a, b, r); return r; } };
+struct And { static constexpr bool writes = true;
+    template <typename T> static T op(Cpu& c, T a, T b) { T r = a & b; set_flags_logic(c, r); return r; } };
+struct Or { static constexpr bool writes = true;
+    template <typename T> static T op(Cpu& c, T a, T b) { T r = a | b; set_flags_logic(c, r); return r; } };
+struct Xor { static constexpr bool writes = true;
+    template <typename T> static T op(Cpu& c, T a, T b) { T r = a ^ b; set_flags_logic(c, r); return r; } };
+struct Test { static constexpr bool writes = false;
+    template <typename T> static T op(Cpu& c, T a, T b) { T r = a & b; set_flags_logic(c, r); return r; } };
+
+// Forms: destination first. r = register (byte offset in r1/r2), m = memory, i = immediate.
+template <typename Op, typename T> void alu_r_r(Cpu& c, const Insn& i) {
+    T r = Op::op(c, get_reg<T>(c, i.r1), get_reg<T>(c, i.r2));
+    if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
+}
+template <typename Op, typename T> void alu_r_m(Cpu& c, const Insn& i) {
+    T r = Op::op(c, get_reg<T>(c, i.r1), load<T>(c, effective_address(c, i)));
+    if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
+}
+template <typename Op, typename T> void alu_m_r(Cpu& c, const Insn& i) {
+    uint32_t a = effective_address(c, i);
+    T r = Op::op(c, load<T>(c, a), get_reg<T>(c, i.r1));
+    if constexpr (Op::writes) store<T>(c, a, r);
+}
+template <typename Op, typename T> void alu_r_i(Cpu& c, const Insn& i) {
+    T r = Op::op(c, get_reg<T>(c, i.r1), T(i.imm));
+    if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
+}
+template <typename Op, typename T> void alu_m_i(Cpu& c, const Insn& i) {
+    uint32_t a = effective_address(c, i);
+    T r = Op::op(c, load<T>(c, a), T(i.imm));
+    if constexpr (Op::writes) store<T>(c, a, r);
+}
+// xor r,r and sub r,r: the common zeroing idioms need no reads.
+template <typename T> void alu_zero_r(Cpu& c, const Insn& i) {
+    set_reg<T>(c, i.r1, 0);
+    set_flags_logic<T>(c, 0);
+}
+
+template <typename Op, typename T> Handler pick_form(const InsnDesc& d, Insn& rec) {
+    const OperandDesc& a = d.ops[0];
+    const OperandDesc& b = d.ops[1];
+    if (is_gpr(a) && is_gpr(b)) {
+        rec.r1 = a.reg_offset; rec.r2 = b.reg_offset;
+        return alu_r_r<Op, T>;
+    }
+    if (is_gpr(a) && is_mem(b)) { rec.r1 = a.reg_offset; fill_mem(rec, b); return alu_r_m<Op, T>; }
+    if (is_mem(a) && is_gpr(b)) { rec.r1 = b.reg_offset; fill_mem(rec, a); return alu_m_r<Op, T>; }
+    if (is_gpr(a) && is_imm(b)) { rec.r1 = a.reg_offset; rec.imm = b.imm; return alu_r_i<Op, T>; }
+    if (is_mem(a) && is_imm(b)) { fill_mem(rec, a); rec.imm = b.imm; return alu_m_i<Op, T>; }
+    return nullptr;
+}
+
+template <typename Op> bool select_alu(const InsnDesc& d, Insn& rec) {
+    if (d.nops != 2) return false;
+    // LOCK on a memory destination: this interpreter runs one guest thread, so the plain
+    // read-modify-write is already atomic with respect to the guest.
+    const OperandDesc& a = d.ops[0];
+    const OperandDesc& b = d.ops[1];
+    if ((std::is_same_v<Op, Xor> || std::is_same_v<Op, Sub>) && is_gpr(a) && is_gpr(b) &&
+        a.reg_offset == b.reg_offset) {
+        rec.r1 = a.reg_offset;
+        rec.fn = a.bits == 8 ? alu_zero_r<uint8_t> : a.bits == 16 ? alu_zero_r<uint16_t> : alu_zero_r<uint32_t>;
+        return true;
+    }
+    switch (a.bits) {
+    case 8: rec.fn = pick_form<Op, uint8_t>(d, rec); break;
+    case 16: rec.fn = pick_form<Op, uint16_t>(d, rec); break;
+    case 32: rec.fn = pick_form<Op, uint32_t>(d, rec); break;
+    default: return false;
+    }
+    return rec.fn != nullptr;
+}
+
+// INC and DEC leave CF alone (SDM Vol.2A INC): carry the old CF into the new aux word.
+template <typename T> inline T do_inc(Cpu& c, T a) {
+    bool cf = flag_cf(c);
+    T r = T(a + 1);
+    set_flags_add<T>(c, a, 1, r);
+    set_cf_of(c, cf, flag_of(c));
+    return r;
+}
+template <typename T> inline T do_dec(Cpu& c, T a) {
+    bool cf = flag_cf(c);
+    T r = T(a - 1);
+    set_flags_sub<T>(c, a, 1, r);
+    set_cf_of(c, cf, flag_of(c));
+    return r;
+}
+template <typename T> inline T do_neg(Cpu& c, T a) {
+    T r = T(0 - a);
+    set_flags_sub<T>(c, 0, a, r);
+    return r;
+}
+
+struct IncOp { template <typename T> static T op(Cpu& c, T a) { return do_inc(c, a); } };
+struct DecOp { template <typename T> static T op(Cpu& c, T a) { return do_dec(c, a); } };
+struct NegOp { template <typename T> static T op(Cpu& c, T a) { return do_neg(c, a); } };
+struct NotOp { template <typename T> static T op(Cpu&, T a) { return T(~a); } };  // no flags
+
+template <typename Op, typename T> void unary_r(Cpu& c, const Insn& i) {
+    set_reg<T>(c, i.r1, Op::op(c, get_reg<T>(c, i.r1)));
+}
+template <typename Op, typename T> void unary_m(Cpu& c, const Insn& i) {
+    uint32_t a = effective_address(c, i);
+    store<T>(c, a, Op::op(c, load<T>(c, a)));
+}
+
+template <typename Op> bool select_unary(const InsnDesc& d, Insn& rec) {
+    if (d.nops != 1) return false;
+    const OperandDesc& a = d.ops[0];
+    bool reg = is_gpr(a);
+    if (reg) rec.r1 = a.reg_offset;
+    else if (is_mem(a)) fill_mem(rec, a);
+    else return false;
+    switch (a.bits) {
+    case 8: rec.fn = reg ? unary_r<Op, uint8_t> : unary_m<Op, uint8_t>; return true;
+    case 16: rec.fn = reg ? unary_r<Op, uint16_t> : unary_m<Op, uint16_t>; return true;
+    case 32: rec.fn = reg ? unary_r<Op, uint32_t> : unary_m<Op, uint32_t>; return true;
+    default: return false;
+    }
+}
+
+}  // namespace
+
+void register_alu() {
+    register_selector(Mn::ADD, select_alu<Add>);
+    register_selector(Mn::ADC, select_alu<Adc>);
+    register_selector(Mn::SUB, select_alu<Sub>);
+    register_selector(Mn::SBB, select_alu<Sbb>);
+    register_selector(Mn::CMP, select_alu<Cmp>);
+    register_selector(Mn::AND, select_alu<And>);
+    register_selector(Mn::OR, select_alu<Or>);
+    register_selector(Mn::XOR, select_alu<Xor>);
+    register_selector(Mn::TEST, select_alu<Test>);
+    register_selector(Mn::INC, select_unary<IncOp>);
+    register_selector(Mn::DEC, select_unary<DecOp>);
+    register_selector(Mn::NEG, select_unary<NegOp>);
+    register_selector(Mn::NOT, select_unary<NotOp>);
+}
+
+}  // namespace gate386

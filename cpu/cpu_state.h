@@ -1,0 +1,73 @@
+// The i386 user-visible CPU state as the interpreter keeps it.
+//
+// Registers live in one array so that a decoded operand is a byte offset into it (AH is byte 1 of
+// EAX, SDM Vol.1 3.4.1), and slot 8 is a permanent zero so that an absent base or index register in
+// an effective address costs no branch. Arithmetic flags are lazy (see flags.h).
+#pragma once
+#include <cstdint>
+#include <csetjmp>
+
+namespace gate386 {
+
+enum Gpr : uint8_t { kEax, kEcx, kEdx, kEbx, kEsp, kEbp, kEsi, kEdi, kZeroReg };
+
+// Segment override slots in an effective address: index into Cpu::m_seg_base.
+enum SegSlot : uint8_t { kSegFlat = 0, kSegFs = 1, kSegGs = 2 };
+
+// EFLAGS bit positions (SDM Vol.1 3.4.3).
+constexpr uint32_t kFlagCF = 1u << 0, kFlagPF = 1u << 2, kFlagAF = 1u << 4, kFlagZF = 1u << 6,
+                   kFlagSF = 1u << 7, kFlagTF = 1u << 8, kFlagIF = 1u << 9, kFlagDF = 1u << 10,
+                   kFlagOF = 1u << 11, kFlagAC = 1u << 18, kFlagID = 1u << 21;
+constexpr uint32_t kArithFlags = kFlagCF | kFlagPF | kFlagAF | kFlagZF | kFlagSF | kFlagOF;
+
+// Why the CPU stopped executing guest code and handed control back to the run loop.
+enum class CpuEvent : uint8_t {
+    None,
+    Int80,       // int $0x80: the legacy system call gate
+    Sysenter,    // sysenter: the fast system call gate
+    Fault,       // a synchronous exception, see Cpu::m_fault
+};
+
+struct CpuFault {
+    int signo = 0;       // guest signal to deliver
+    int si_code = 0;     // siginfo code (SEGV_MAPERR, FPE_INTDIV, ILL_ILLOPN, ...)
+    uint32_t addr = 0;   // si_addr
+    uint32_t eip = 0;    // instruction that faulted
+};
+
+struct Insn;
+struct Process;
+
+// One GDT TLS entry as set_thread_area(2) fills it.
+struct TlsDescriptor {
+    uint32_t base = 0, limit = 0;
+    bool present = false;
+    uint32_t flags = 0;   // user_desc flag bits as received
+};
+
+struct Cpu {
+    uint32_t m_regs[9] = {};        // EAX..EDI, then the zero slot
+    uint32_t m_eip = 0;
+    // Lazy arithmetic flags (flags.h): the sign-extended last result and the carry/overflow vector.
+    uint32_t m_lf_res = 1;
+    uint32_t m_lf_aux = 0;
+    uint32_t m_eflags_rest = 0x202; // every non-arithmetic bit: IF, DF, TF, AC, ID, reserved bit 1
+    uint32_t m_seg_base[3] = {};    // flat, %fs base, %gs base
+    uint16_t m_seg_sel[6] = {0x7b, 0x73, 0x7b, 0x7b, 0, 0};  // es cs ss ds fs gs (segments.h)
+    TlsDescriptor m_tls[3];         // GDT entries 6..8 (segments.h)
+
+    uint8_t* m_mem = nullptr;       // host address of guest address 0
+    const Insn* m_cur = nullptr;    // the record executing now: gives the EIP of a fault
+    uint64_t m_icount = 0;          // instructions retired (per block, corrected on faults)
+    uint64_t m_tsc_offset = 0;
+
+    CpuEvent m_event = CpuEvent::None;
+    CpuFault m_fault;
+    sigjmp_buf m_fault_jmp;         // run loop's landing pad for faults raised inside handlers
+    Process* m_process = nullptr;   // owner, opaque to cpu/
+    void* m_model = nullptr;        // CPU identity (cpu_model.h), opaque here
+
+    uint32_t& reg(Gpr r) { return m_regs[r]; }
+};
+
+}  // namespace gate386

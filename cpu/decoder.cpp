@@ -1,0 +1,252 @@
+// Zydis 4 in legacy 32-bit mode → InsnDesc → family selector → compact Insn records.
+// This is the only file that includes Zydis' decoder (ARCHITECTURE.md, hot path 1).
+#include "cpu/decoder.h"
+
+#include <Zydis/Zydis.h>
+#include <csignal>
+#include <cstdlib>
+#include <sys/mman.h>
+#include <vector>
+
+#include "core/guest_memory.h"
+#include "cpu/exceptions.h"
+#include "cpu/insn_desc.h"
+
+namespace gate386 {
+
+namespace {
+
+constexpr unsigned kMaxBlockInsns = 128;
+
+const ZydisDecoder& zydis() {
+    static ZydisDecoder dec = [] {
+        ZydisDecoder d;
+        ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+        return d;
+    }();
+    return dec;
+}
+
+Mn map_mnemonic(ZydisMnemonic m) {
+    switch (m) {
+#define GATE386_MN_CASE(n) case ZYDIS_MNEMONIC_##n: return Mn::n;
+        GATE386_MNEMONICS(GATE386_MN_CASE)
+#undef GATE386_MN_CASE
+    default: return Mn::Count;
+    }
+}
+
+uint8_t gpr_offset(ZydisRegister r, RegClass& cls, uint8_t& id) {
+    id = static_cast<uint8_t>(ZydisRegisterGetId(r));
+    switch (ZydisRegisterGetClass(r)) {
+    case ZYDIS_REGCLASS_GPR8: cls = RegClass::Gpr8; return id < 4 ? id * 4 : (id - 4) * 4 + 1;
+    case ZYDIS_REGCLASS_GPR16: cls = RegClass::Gpr16; return id * 4;
+    case ZYDIS_REGCLASS_GPR32: cls = RegClass::Gpr32; return id * 4;
+    case ZYDIS_REGCLASS_SEGMENT: cls = RegClass::Seg; return 0;
+    case ZYDIS_REGCLASS_X87: cls = RegClass::X87; return 0;
+    case ZYDIS_REGCLASS_MMX: cls = RegClass::Mmx; return 0;
+    case ZYDIS_REGCLASS_XMM: cls = RegClass::Xmm; return 0;
+    default: cls = RegClass::Other; return 0;
+    }
+}
+
+uint8_t address_reg(ZydisRegister r) {
+    if (r == ZYDIS_REGISTER_NONE) return kZeroReg;
+    return static_cast<uint8_t>(ZydisRegisterGetId(r));
+}
+
+void describe(const ZydisDecodedInstruction& zi, const ZydisDecodedOperand* zo, uint32_t eip,
+              InsnDesc& d) {
+    d.mn = map_mnemonic(zi.mnemonic);
+    d.eip = eip;
+    d.len = zi.length;
+    d.opsize = zi.operand_width;
+    d.addrsize = zi.address_width;
+    d.lock = zi.attributes & ZYDIS_ATTRIB_HAS_LOCK;
+    d.rep = zi.attributes & ZYDIS_ATTRIB_HAS_REP;
+    d.repe = zi.attributes & ZYDIS_ATTRIB_HAS_REPE;
+    d.repne = zi.attributes & ZYDIS_ATTRIB_HAS_REPNE;
+    d.opcode = zi.opcode;
+    d.opcode_map = static_cast<uint8_t>(zi.opcode_map);
+    d.modrm_reg = zi.raw.modrm.reg;
+    d.nops = 0;
+    for (unsigned k = 0; k < zi.operand_count_visible && d.nops < 4; k++) {
+        const ZydisDecodedOperand& o = zo[k];
+        OperandDesc& od = d.ops[d.nops++];
+        od = OperandDesc{};
+        od.bits = o.size;
+        switch (o.type) {
+        case ZYDIS_OPERAND_TYPE_REGISTER:
+            od.kind = OperandDesc::Kind::Reg;
+            od.reg_offset = gpr_offset(o.reg.value, od.rclass, od.reg);
+            break;
+        case ZYDIS_OPERAND_TYPE_MEMORY:
+            od.kind = OperandDesc::Kind::Mem;
+            od.base = address_reg(o.mem.base);
+            od.index = address_reg(o.mem.index);
+            od.scale = o.mem.scale == 8 ? 3 : o.mem.scale == 4 ? 2 : o.mem.scale == 2 ? 1 : 0;
+            od.disp = static_cast<uint32_t>(o.mem.disp.value);
+            od.addr16 = zi.address_width == 16;
+            // Linux gives ds, es, ss and cs base 0; only %fs and %gs carry a TLS base.
+            od.seg = o.mem.segment == ZYDIS_REGISTER_FS ? kSegFs
+                   : o.mem.segment == ZYDIS_REGISTER_GS ? kSegGs : kSegFlat;
+            break;
+        case ZYDIS_OPERAND_TYPE_IMMEDIATE:
+            od.kind = OperandDesc::Kind::Imm;
+            od.imm_relative = o.imm.is_relative;
+            if (o.imm.is_relative) {
+                uint32_t target = eip + zi.length + static_cast<uint32_t>(o.imm.value.u);
+                od.imm = zi.operand_width == 16 ? (target & 0xffff) : target;
+            } else {
+                od.imm = static_cast<uint32_t>(o.imm.value.u);
+            }
+            break;
+        case ZYDIS_OPERAND_TYPE_POINTER:
+            od.kind = OperandDesc::Kind::Ptr;
+            od.imm = o.ptr.offset;
+            od.ptr_seg = o.ptr.segment;
+            break;
+        default: break;
+        }
+    }
+}
+
+// Mnemonics after which the block ends: they change EIP or leave the CPU.
+bool ends_block(Mn m) {
+    switch (m) {
+    case Mn::JMP: case Mn::JB: case Mn::JBE: case Mn::JCXZ: case Mn::JECXZ: case Mn::JL:
+    case Mn::JLE: case Mn::JNB: case Mn::JNBE: case Mn::JNL: case Mn::JNLE: case Mn::JNO:
+    case Mn::JNP: case Mn::JNS: case Mn::JNZ: case Mn::JO: case Mn::JP: case Mn::JS: case Mn::JZ:
+    case Mn::CALL: case Mn::RET: case Mn::INT: case Mn::INT1: case Mn::INT3: case Mn::INTO:
+    case Mn::SYSENTER: case Mn::SYSCALL: case Mn::SYSEXIT: case Mn::IRETD: case Mn::LOOP:
+    case Mn::LOOPE: case Mn::LOOPNE: case Mn::HLT: case Mn::UD0: case Mn::UD1: case Mn::UD2:
+    case Mn::POPF: case Mn::POPFD:   // may set TF: single-stepping starts at the next instruction
+        return true;
+    default: return false;
+    }
+}
+
+// Fetches up to 15 bytes at eip from executable guest pages; returns how many are available.
+unsigned fetch(GuestMemory& mem, uint32_t eip, uint8_t* out) {
+    unsigned n = 0;
+    while (n < 15) {
+        uint32_t a = eip + n;
+        if (!mem.check(a, 1, PROT_EXEC)) break;
+        unsigned in_page = kPageSize - (a & (kPageSize - 1));
+        unsigned take = std::min(in_page, 15 - n);
+        std::memcpy(out + n, mem.host(a), take);
+        n += take;
+    }
+    return n;
+}
+
+}  // namespace
+
+DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail) {
+    std::vector<Insn> out;
+    out.reserve(32);
+    uint32_t pc = eip;
+    bool ended = false;   // the last record sets EIP itself
+    const ZydisDecoder& dec = zydis();
+    while (out.size() < kMaxBlockInsns) {
+        uint8_t bytes[16] = {};
+        unsigned avail = fetch(mem, pc, bytes);
+        if (avail == 0) {
+            if (out.empty()) {
+                const Region* r = mem.region_at(pc);
+                fail.signo = SIGSEGV;
+                fail.si_code = r ? 2 /*SEGV_ACCERR*/ : 1 /*SEGV_MAPERR*/;
+                fail.addr = pc;
+                return nullptr;
+            }
+            break;
+        }
+        ZydisDecodedInstruction zi;
+        ZydisDecodedOperand zo[ZYDIS_MAX_OPERAND_COUNT];
+        ZyanStatus st = ZydisDecoderDecodeFull(&dec, bytes, avail, &zi, zo);
+        Insn rec{};
+        rec.eip = pc;
+        rec.base = rec.index = kZeroReg;
+        if (st == ZYDIS_STATUS_NO_MORE_DATA && avail < 15) {
+            // The instruction runs into a page we may not execute: fault when it is reached.
+            if (!out.empty()) break;
+            rec.fn = insn_fetch_fault;
+            rec.imm = pc + avail;
+            rec.len = static_cast<uint8_t>(avail);
+            out.push_back(rec);
+            ended = true;
+            break;
+        }
+        if (!ZYAN_SUCCESS(st)) {
+            rec.fn = insn_invalid;
+            rec.len = 1;
+            out.push_back(rec);
+            ended = true;
+            break;
+        }
+        InsnDesc d;
+        describe(zi, zo, pc, d);
+        std::memcpy(d.bytes, bytes, zi.length);
+        rec.len = zi.length;
+        Selector sel = d.mn == Mn::Count ? nullptr : selector_for(d.mn);
+        bool ok = sel && sel(d, rec);
+        bool addr16 = false;
+        for (unsigned k = 0; k < d.nops; k++) addr16 |= is_mem(d.ops[k]) && d.ops[k].addr16;
+        if (ok && addr16) ok = wrap_addr16(d, rec);
+        bool stop = ends_block(d.mn);
+        if (!ok) {
+            std::string text;
+            disassemble(bytes, avail, pc, true, text);
+            record_unimplemented(pc, text);
+            rec = Insn{};
+            rec.fn = insn_unimplemented;
+            rec.eip = pc;
+            rec.len = zi.length;
+            rec.base = rec.index = kZeroReg;
+            stop = true;
+        }
+        out.push_back(rec);
+        pc += zi.length;
+        if (stop) { ended = true; break; }
+    }
+    // Every block ends in a record that sets EIP: append a fall-through jump when the last
+    // instruction does not (block cut by size or by an unfetchable next instruction).
+    bool needs_continue = !ended;
+    if (needs_continue) {
+        Insn cont{};
+        cont.fn = insn_continue_at;
+        cont.eip = pc;
+        cont.imm = pc;
+        cont.len = 0;
+        cont.base = cont.index = kZeroReg;
+        out.push_back(cont);
+    }
+    size_t bytes = sizeof(DecodedBlock) + (out.size() - 1) * sizeof(Insn);
+    auto* b = static_cast<DecodedBlock*>(std::calloc(1, bytes));
+    b->entry = eip;
+    b->end = pc;
+    b->count = static_cast<uint32_t>(out.size());
+    b->guest_insns = b->count - (needs_continue ? 1 : 0);
+    std::memcpy(b->insns, out.data(), out.size() * sizeof(Insn));
+    return b;
+}
+
+void free_block(DecodedBlock* b) { std::free(b); }
+
+unsigned disassemble(const uint8_t* bytes, unsigned avail, uint32_t eip, bool att, std::string& text) {
+    ZydisDecodedInstruction zi;
+    ZydisDecodedOperand zo[ZYDIS_MAX_OPERAND_COUNT];
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&zydis(), bytes, avail, &zi, zo))) {
+        text = "(bad)";
+        return 0;
+    }
+    ZydisFormatter fmt;
+    ZydisFormatterInit(&fmt, att ? ZYDIS_FORMATTER_STYLE_ATT : ZYDIS_FORMATTER_STYLE_INTEL);
+    char buf[256];
+    ZydisFormatterFormatInstruction(&fmt, &zi, zo, zi.operand_count_visible, buf, sizeof buf, eip,
+                                    ZYAN_NULL);
+    text = buf;
+    return zi.length;
+}
+
+}  // namespace gate386

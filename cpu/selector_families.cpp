@@ -1,0 +1,21 @@
+// Calls every family's registration once (selector_registry.cpp runs this on first use).
+#include "cpu/families.h"
+#include "cpu/insn_desc.h"
+
+namespace gate386 {
+
+void register_all_selectors() {
+    register_alu();
+    register_data_move();
+    register_control();
+    register_stack();
+    register_system();
+    register_shift();
+    register_muldiv();
+    register_bitops();
+    register_string();
+    register_atomic();
+    register_bcd();
+}
+
+}  // namespace gate386

@@ -1,0 +1,126 @@
+// gate386 command line, in qemu-user's conventions: options, then PROGRAM and its arguments.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "core/elf_loader.h"
+#include "core/exec.h"
+#include "core/process.h"
+#include "frontend/stats_report.h"
+
+extern char** environ;
+
+namespace {
+
+void usage(FILE* out) {
+    std::fputs(
+        "usage: gate386 [options] PROGRAM [ARGS...]\n"
+        "Runs a 32-bit x86 (i386) Linux program on this x86-64 host.\n\n"
+        "options:\n"
+        "  -E VAR=VALUE        set VAR in the guest's environment\n"
+        "  -U VAR              remove VAR from the guest's environment\n"
+        "  -L DIR, --sysroot DIR\n"
+        "                      look absolute guest paths and the ELF interpreter up under DIR first\n"
+        "  -0 ARGV0            use ARGV0 as the guest's argv[0]\n"
+        "  --strace, -strace   log every system call to stderr, strace style\n"
+        "  --stats             print an execution summary to stderr at exit (--stats=json: JSON)\n"
+        "  --help              this text\n"
+        "  --version           gate386's version\n",
+        out);
+}
+
+[[noreturn]] void die(const std::string& msg, int status = 2) {
+    std::fprintf(stderr, "gate386: %s\n", msg.c_str());
+    std::exit(status);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    gate386::Options opts;
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) { self[n] = 0; opts.self_path = self; }
+
+    int k = 1;
+    auto value = [&](const char* opt) -> std::string {
+        if (k + 1 >= argc) die(std::string("option ") + opt + " needs a value (see --help)");
+        return argv[++k];
+    };
+    for (; k < argc; k++) {
+        std::string a = argv[k];
+        if (a.empty() || a[0] != '-') break;
+        if (a == "--") { k++; break; }
+        if (a == "-E") {
+            std::string v = value("-E");
+            size_t eq = v.find('=');
+            if (eq == std::string::npos || eq == 0) die("-E takes VAR=VALUE, got '" + v + "'");
+            opts.set_env.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+        } else if (a == "-U") {
+            opts.unset_env.push_back(value("-U"));
+        } else if (a == "-L" || a == "--sysroot") {
+            opts.sysroot = value(a.c_str());
+        } else if (a.rfind("--sysroot=", 0) == 0) {
+            opts.sysroot = a.substr(10);
+        } else if (a == "-0") {
+            opts.argv0 = value("-0");
+        } else if (a == "--strace" || a == "-strace") {
+            opts.strace = true;
+        } else if (a == "--stats") {
+            opts.stats = true;
+        } else if (a == "--stats=json") {
+            opts.stats = opts.stats_json = true;
+        } else if (a == "--help" || a == "-h") {
+            usage(stdout);
+            return 0;
+        } else if (a == "--version") {
+            std::printf("gate386 %s\n", GATE386_VERSION);
+            return 0;
+        } else {
+            die("unknown option '" + a + "' (see --help)");
+        }
+    }
+    if (k >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    std::string program = argv[k];
+    if (program.find('/') == std::string::npos && access(program.c_str(), F_OK) != 0) {
+        // Like a shell, find a bare name on PATH.
+        const char* path = std::getenv("PATH");
+        std::string dirs = path ? path : "/usr/bin:/bin";
+        size_t s = 0;
+        while (s <= dirs.size()) {
+            size_t e = dirs.find(':', s);
+            if (e == std::string::npos) e = dirs.size();
+            std::string cand = dirs.substr(s, e - s) + "/" + program;
+            if (access(cand.c_str(), X_OK) == 0) { program = cand; break; }
+            s = e + 1;
+        }
+    }
+    std::string err;
+    int status = 0;
+    if (!gate386::check_elf_file(program, err, status)) die(err, status);
+
+    std::vector<std::string> gargv(argv + k, argv + argc);
+    if (!opts.argv0.empty()) gargv[0] = opts.argv0;
+    std::vector<std::string> genv;
+    for (char** e = environ; *e; e++) {
+        std::string v = *e;
+        std::string name = v.substr(0, v.find('='));
+        bool drop = false;
+        for (auto& u : opts.unset_env) drop |= u == name;
+        for (auto& s : opts.set_env) drop |= s.first == name;
+        if (!drop) genv.push_back(v);
+    }
+    for (auto& s : opts.set_env) genv.push_back(s.first + "=" + s.second);
+
+    auto proc = std::make_unique<gate386::Process>(opts);
+    if (!gate386::exec_program(*proc, program, gargv, genv, err)) die(err, 126);
+    int rc = gate386::run_process(*proc);
+    if (opts.stats) gate386::print_stats(*proc, stderr);
+    return rc;
+}

@@ -1,0 +1,20 @@
+// strace-style logging of guest system calls (--strace), to stderr like strace and qemu -strace.
+#pragma once
+#include <cstdint>
+#include <string>
+#include "syscalls/syscall_table.h"
+
+namespace gate386 {
+
+struct Process;
+
+void strace_enter(Process& p, uint32_t nr, const SyscallArgs& a);
+void strace_exit(Process& p, uint32_t nr, const SyscallArgs& a, int32_t result);
+void strace_unknown(Process& p, uint32_t nr, const SyscallArgs& a);
+// A note appended to the line of the call being printed (the gate and its cost, restarts).
+void strace_set_suffix(const std::string& suffix);
+
+const char* errno_name(int e);
+std::string format_open_flags(uint32_t flags);
+
+}  // namespace gate386
