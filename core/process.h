@@ -46,6 +46,8 @@ struct Process {
     uint32_t vdso_base = 0;                   // 0 until a vDSO is mapped
     uint32_t vdso_entry = 0;                  // __kernel_vsyscall (AT_SYSINFO)
     uint32_t sysenter_return = 0;
+    uint32_t vdso_restart = 0;                // where a restarted vDSO call resumes (eip - 2)
+    uint64_t vvar_anchor_tsc = 0;
 
     std::array<GuestSigaction, 65> sigactions{};
     uint64_t sigmask = 0;

@@ -10,6 +10,7 @@
 
 #include "core/host_signals.h"
 #include "core/process.h"
+#include "core/vdso_mapping.h"
 #include "cpu/decoder.h"
 #include "syscalls/gates.h"
 #include "syscalls/guest_signals.h"
@@ -111,6 +112,7 @@ int run_process(Process& p) {
             else if (ev == CpuEvent::Sysenter) gate_sysenter(p);
             if (p.exited) return finish_process(p);
             prev = nullptr;
+            refresh_vvar_if_due(p);
             deliver_pending_signals(p);
             if (p.exited) return finish_process(p);
         }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "syscalls/guest_types.h"
+#include "syscalls/procfs.h"
 #include "syscalls/syscall_table.h"
 #include "syscalls/syscall_util.h"
 
@@ -13,16 +14,21 @@ namespace gate386 {
 namespace {
 
 int32_t sys_read(Process& p, const SyscallArgs& a) {
+    if (procfs_is_mem_fd(p, static_cast<int>(a[0]))) return procfs_mem_read(p, static_cast<int>(a[0]), a[1], a[2], nullptr);
     void* buf = guest_out(p, a[1], a[2]);
     if (!buf) return -EFAULT;
     return host_result(read(static_cast<int>(a[0]), buf, a[2]));
 }
 int32_t sys_write(Process& p, const SyscallArgs& a) {
+    if (procfs_is_mem_fd(p, static_cast<int>(a[0]))) return procfs_mem_write(p, static_cast<int>(a[0]), a[1], a[2], nullptr);
     const void* buf = guest_in(p, a[1], a[2]);
     if (!buf) return -EFAULT;
     return host_result(write(static_cast<int>(a[0]), buf, a[2]));
 }
-int32_t sys_close(Process&, const SyscallArgs& a) { return host_result(close(static_cast<int>(a[0]))); }
+int32_t sys_close(Process& p, const SyscallArgs& a) {
+    procfs_closed(p, static_cast<int>(a[0]));
+    return host_result(close(static_cast<int>(a[0])));
+}
 
 // Builds host iovecs from the guest's; false when any part is outside guest memory.
 bool host_iovecs(Process& p, uint32_t addr, uint32_t count, bool for_write_into_guest, std::vector<iovec>& out) {
@@ -53,15 +59,23 @@ int32_t sys_writev(Process& p, const SyscallArgs& a) {
 }
 // pread64/pwrite64 take the 64-bit offset as two registers, low word first.
 int32_t sys_pread64(Process& p, const SyscallArgs& a) {
+    off_t off = static_cast<off_t>((uint64_t(a[4]) << 32) | a[3]);
+    if (procfs_is_mem_fd(p, static_cast<int>(a[0]))) {
+        uint64_t at = static_cast<uint64_t>(off);
+        return procfs_mem_read(p, static_cast<int>(a[0]), a[1], a[2], &at);
+    }
     void* buf = guest_out(p, a[1], a[2]);
     if (!buf) return -EFAULT;
-    off_t off = static_cast<off_t>((uint64_t(a[4]) << 32) | a[3]);
     return host_result(pread(static_cast<int>(a[0]), buf, a[2], off));
 }
 int32_t sys_pwrite64(Process& p, const SyscallArgs& a) {
+    off_t off = static_cast<off_t>((uint64_t(a[4]) << 32) | a[3]);
+    if (procfs_is_mem_fd(p, static_cast<int>(a[0]))) {
+        uint64_t at = static_cast<uint64_t>(off);
+        return procfs_mem_write(p, static_cast<int>(a[0]), a[1], a[2], &at);
+    }
     const void* buf = guest_in(p, a[1], a[2]);
     if (!buf) return -EFAULT;
-    off_t off = static_cast<off_t>((uint64_t(a[4]) << 32) | a[3]);
     return host_result(pwrite(static_cast<int>(a[0]), buf, a[2], off));
 }
 
