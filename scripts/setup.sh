@@ -6,7 +6,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 packages=(cmake ninja-build g++ gcc-multilib g++-multilib libzydis-dev libzycore-dev doctest-dev
-          qemu-user file binutils libsdl2-dev libimgui-dev libstb-dev xvfb xauth tmux)
+          qemu-user file binutils libsdl2-dev libimgui-dev libstb-dev libtomlplusplus-dev
+          xvfb xauth tmux strace)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
