@@ -93,14 +93,17 @@ static void cmpxchg8b(void)
                 eax = (uint32_t)cases[i][0], edx = (uint32_t)(cases[i][0] >> 32);
                 uint32_t ebx = (uint32_t)cases[i][1], ecx = (uint32_t)(cases[i][1] >> 32);
                 m = cases[i][2];
+                /* flags in/out through EDI: push/pop around the instruction */
+                uint32_t fl_io = fin;
                 if (lock)
-                    __asm__ volatile(FLAGS_LOAD "lock cmpxchg8b (%[p])" FLAGS_SAVE
-                                     : "+a"(eax), "+d"(edx), [fout] "=&r"(fo[k])
-                                     : "b"(ebx), "c"(ecx), [p] "S"(&m), [fin] "D"(fin) : "cc", "memory");
+                    __asm__ volatile("pushl %%edi\n\tpopfl\n\tlock cmpxchg8b (%%esi)\n\tpushfl\n\tpopl %%edi"
+                                     : "+a"(eax), "+d"(edx), "+D"(fl_io)
+                                     : "b"(ebx), "c"(ecx), "S"(&m) : "cc", "memory");
                 else
-                    __asm__ volatile(FLAGS_LOAD "cmpxchg8b (%[p])" FLAGS_SAVE
-                                     : "+a"(eax), "+d"(edx), [fout] "=&r"(fo[k])
-                                     : "b"(ebx), "c"(ecx), [p] "S"(&m), [fin] "D"(fin) : "cc", "memory");
+                    __asm__ volatile("pushl %%edi\n\tpopfl\n\tcmpxchg8b (%%esi)\n\tpushfl\n\tpopl %%edi"
+                                     : "+a"(eax), "+d"(edx), "+D"(fl_io)
+                                     : "b"(ebx), "c"(ecx), "S"(&m) : "cc", "memory");
+                fo[k] = fl_io;
             }
             printf("%scmpxchg8b %016llx %016llx %016llx -> %08x%08x %016llx %s | %s\n",
                    lock ? "lock " : "", (unsigned long long)cases[i][0],
@@ -213,7 +216,7 @@ static void lock_alu(void)
     for (unsigned o = 0; o < sizeof ops / sizeof ops[0]; o++)
         for (unsigned i = 0; i < sizeof vals / sizeof vals[0]; i++) {
             volatile uint32_t m = vals[i];
-            uint32_t fo, fin = FIN_SET, al = 0x81;
+            uint32_t fo = 0, fin = FIN_SET, al = 0x81;
             switch (ops[o].k) {
 #define L(k, s)                                                                                   \
     case k:                                                                                       \
