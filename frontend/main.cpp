@@ -10,6 +10,7 @@
 #include "core/exec.h"
 #include "core/process.h"
 #include "frontend/stats_report.h"
+#include "frontend/subcommands.h"
 
 extern char** environ;
 
@@ -18,6 +19,8 @@ namespace {
 void usage(FILE* out) {
     std::fputs(
         "usage: gate386 [options] PROGRAM [ARGS...]\n"
+        "       gate386 demo                       the linux-gate.so.1 walkthrough\n"
+        "       gate386 vdso [--cpu M] -o FILE     write the vDSO page a guest sees\n"
         "Runs a 32-bit x86 (i386) Linux program on this x86-64 host.\n\n"
         "options:\n"
         "  -E VAR=VALUE        set VAR in the guest's environment\n"
@@ -25,6 +28,8 @@ void usage(FILE* out) {
         "  -L DIR, --sysroot DIR\n"
         "                      look absolute guest paths and the ELF interpreter up under DIR first\n"
         "  -0 ARGV0            use ARGV0 as the guest's argv[0]\n"
+        "  --cpu MODEL         the emulated CPU (default pentium4)\n"
+        "  --gate G            vDSO gate: auto (sysenter when the CPU has SEP), int80 or sysenter\n"
         "  --strace, -strace   log every system call to stderr, strace style\n"
         "  --stats             print an execution summary to stderr at exit (--stats=json: JSON)\n"
         "  --help              this text\n"
@@ -44,6 +49,10 @@ int main(int argc, char** argv) {
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n > 0) { self[n] = 0; opts.self_path = self; }
+
+    // Subcommands come first: gate386 demo | vdso ...
+    if (argc > 1 && std::strcmp(argv[1], "demo") == 0) return gate386::run_demo_command(argc - 2, argv + 2, opts);
+    if (argc > 1 && std::strcmp(argv[1], "vdso") == 0) return gate386::run_vdso_command(argc - 2, argv + 2, opts);
 
     int k = 1;
     auto value = [&](const char* opt) -> std::string {
@@ -67,6 +76,12 @@ int main(int argc, char** argv) {
             opts.sysroot = a.substr(10);
         } else if (a == "-0") {
             opts.argv0 = value("-0");
+        } else if (a == "--cpu") {
+            opts.cpu = value("--cpu");
+        } else if (a == "--gate") {
+            opts.gate = value("--gate");
+            if (opts.gate != "auto" && opts.gate != "int80" && opts.gate != "sysenter")
+                die("unknown gate '" + opts.gate + "' (auto, int80 or sysenter)");
         } else if (a == "--strace" || a == "-strace") {
             opts.strace = true;
         } else if (a == "--stats") {
@@ -119,6 +134,7 @@ int main(int argc, char** argv) {
     for (auto& s : opts.set_env) genv.push_back(s.first + "=" + s.second);
 
     auto proc = std::make_unique<gate386::Process>(opts);
+    if (!gate386::apply_cpu_model(*proc)) return 2;
     if (!gate386::exec_program(*proc, program, gargv, genv, err)) die(err, 126);
     int rc = gate386::run_process(*proc);
     if (opts.stats) gate386::print_stats(*proc, stderr);
