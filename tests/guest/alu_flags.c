@@ -440,25 +440,25 @@ static void alias_82(void)
 static void partial_regs(void)
 {
     uint32_t a = 0xdeadbeef, b = 0x01020304;
-    __asm__("addb %%bh, %%ah" : "+a"(a) : "b"(b) : "cc");
+    __asm__ volatile("addb %%bh, %%ah" : "+a"(a) : "b"(b) : "cc");
     printf("addb %%bh,%%ah: eax=%08x\n", a);
     a = 0xdeadbeef;
-    __asm__("subb %%bl, %%ah" : "+a"(a) : "b"(b) : "cc");
+    __asm__ volatile("subb %%bl, %%ah" : "+a"(a) : "b"(b) : "cc");
     printf("subb %%bl,%%ah: eax=%08x\n", a);
     a = 0xdeadbeef;
-    __asm__("xorb %%ah, %%al" : "+a"(a) : : "cc");
+    __asm__ volatile("xorb %%ah, %%al" : "+a"(a) : : "cc");
     printf("xorb %%ah,%%al: eax=%08x\n", a);
     a = 0xdeadbeef;
-    __asm__("addw %%bx, %%ax" : "+a"(a) : "b"(b) : "cc");
+    __asm__ volatile("addw %%bx, %%ax" : "+a"(a) : "b"(b) : "cc");
     printf("addw %%bx,%%ax: eax=%08x\n", a);
     a = 0xdeadbeef;
-    __asm__("negb %%ah" : "+a"(a) : : "cc");
+    __asm__ volatile("negb %%ah" : "+a"(a) : : "cc");
     printf("negb %%ah: eax=%08x\n", a);
     a = 0xdeadbeef;
-    __asm__("incw %%ax" : "+a"(a) : : "cc");
+    __asm__ volatile("incw %%ax" : "+a"(a) : : "cc");
     printf("incw %%ax: eax=%08x\n", a);
     a = 0xdead00ff;
-    __asm__("incb %%al" : "+a"(a) : : "cc");
+    __asm__ volatile("incb %%al" : "+a"(a) : : "cc");
     printf("incb %%al: eax=%08x\n", a);
 }
 

@@ -182,11 +182,11 @@ static void xchg(void)
     printf("xchgl 90+r chain: %08x %08x %08x %08x %08x %08x flags %s\n", a, b, c, d, s, di,
            fl(fo, F_ARITH));
     a = 0x11111111, b = 0x22222222;
-    __asm__("xchgl %%ebx, %%ecx\n\txchgw %%ax, %%bx\n\txchgb %%ah, %%bl\n\txchgb %%cl, %%ch"
+    __asm__ volatile("xchgl %%ebx, %%ecx\n\txchgw %%ax, %%bx\n\txchgb %%ah, %%bl\n\txchgb %%cl, %%ch"
             : "+a"(a), "+b"(b), "+c"(c));
     printf("xchg mixed widths: eax=%08x ebx=%08x ecx=%08x\n", a, b, c);
     a = 0x12345678;
-    __asm__("xchgw %%ax, %%ax\n\t.byte 0x90\n\t.byte 0x66, 0x90" : "+a"(a));
+    __asm__ volatile("xchgw %%ax, %%ax\n\t.byte 0x90\n\t.byte 0x66, 0x90" : "+a"(a));
     printf("xchgw ax,ax / nop / 66 90: eax=%08x\n", a);
     volatile uint32_t m32 = 0xaaaaaaaa;
     volatile uint16_t m16 = 0xbbbb;

@@ -221,7 +221,7 @@ static void bsf_bsr(void)
     /* BSF/BSR on a 16-bit operand must leave the upper half of the 32-bit register alone */
     uint32_t d = 0xabcd0000;
     uint16_t s16 = 0x0100;
-    __asm__("bsfw %1, %w0" : "+r"(d) : "r"(s16) : "cc");
+    __asm__ volatile("bsfw %1, %w0" : "+r"(d) : "r"(s16) : "cc");
     printf("bsfw 0100 into abcd0000: %08x\n", d);
 }
 
@@ -230,7 +230,7 @@ static void bswap_all(void)
     printf("== bswap\n");
     uint32_t a = 0x11223344, b = 0x55667788, c = 0x99aabbcc, d = 0xddeeff00, s = 0x01234567,
              di = 0x89abcdef;
-    __asm__("bswap %%eax\n\tbswap %%ebx\n\tbswap %%ecx\n\tbswap %%edx\n\tbswap %%esi\n\tbswap %%edi"
+    __asm__ volatile("bswap %%eax\n\tbswap %%ebx\n\tbswap %%ecx\n\tbswap %%edx\n\tbswap %%esi\n\tbswap %%edi"
             : "+a"(a), "+b"(b), "+c"(c), "+d"(d), "+S"(s), "+D"(di));
     printf("bswap eax..edi: %08x %08x %08x %08x %08x %08x\n", a, b, c, d, s, di);
     uint32_t fo, fin = FIN_SET, x = 0x80000001;
