@@ -135,6 +135,15 @@ static inline const char *errname(int e)
         printf("%s: %s\n", (label), show_r_ < 0 ? errname(errno) : "ok");                      \
     } while (0)
 
+/* An invalid user pointer (e.g. 1 or 0xfffff000) the compiler cannot see through, for EFAULT
+ * checks: the kernel (and the emulator) must reject it with EFAULT rather than crash. */
+static inline void *bad_ptr(uintptr_t v)
+{
+    static volatile uintptr_t hide;
+    hide = v;
+    return (void *)hide;
+}
+
 /* A raw write of a string literal to fd 1, for programs that die from a signal (stdio buffers
  * would be lost). */
 #define RAW_SAY(s) ((void)!write(1, (s), sizeof(s) - 1))
