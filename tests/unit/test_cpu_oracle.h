@@ -176,18 +176,23 @@ public:
         c.m_eip = rec.eip;
         if (sigsetjmp(c.m_fault_jmp, 0) != 0) {
             if (fault) *fault = c.m_fault;
+            copy_out(s, data);   // the state the guest's signal handler would see
             return false;
         }
         rec.fn(c, rec);
-        for (unsigned k = 0; k < 8; k++) s.r[k] = c.m_regs[k];
-        s.eflags = read_arith_flags(c) | 2;
-        std::memcpy(data, m_mem.host(kData), kDataSize);
+        copy_out(s, data);
         return true;
     }
 
     GuestMemory& memory() { return m_mem; }
 
 private:
+    void copy_out(RegState& s, uint8_t* data) {
+        for (unsigned k = 0; k < 8; k++) s.r[k] = m_cpu->m_regs[k];
+        s.eflags = read_arith_flags(*m_cpu) | 2;
+        std::memcpy(data, m_mem.host(kData), kDataSize);
+    }
+
     GuestMemory m_mem;
     std::unique_ptr<Cpu> m_cpu;
 };
