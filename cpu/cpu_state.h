@@ -6,6 +6,8 @@
 #pragma once
 #include <cstdint>
 #include <csetjmp>
+#include "cpu/sse_state.h"
+#include "cpu/x87_state.h"
 
 namespace gate386 {
 
@@ -66,6 +68,9 @@ struct Cpu {
     sigjmp_buf m_fault_jmp;         // run loop's landing pad for faults raised inside handlers
     Process* m_process = nullptr;   // owner, opaque to cpu/
     void* m_model = nullptr;        // CPU identity (cpu_model.h), opaque here
+
+    X87State m_x87;                 // x87 FPU and the MMX registers aliased onto it (x87_state.h)
+    SseState m_sse;                 // XMM0..7 and MXCSR (sse_state.h)
 
     uint32_t& reg(Gpr r) { return m_regs[r]; }
 };

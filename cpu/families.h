@@ -14,5 +14,11 @@ void register_bitops();       // bitops.cpp: BT BTS BTR BTC BSF BSR
 void register_string();       // string.cpp: MOVS STOS LODS CMPS SCAS with REP prefixes
 void register_atomic();       // atomic.cpp: CMPXCHG CMPXCHG8B XADD
 void register_bcd();          // bcd.cpp: DAA DAS AAA AAS AAM AAD
+void register_x87_load_store();    // x87_load_store.cpp: FLD FST FILD FIST FBLD FXCH FCMOVcc ...
+void register_x87_arith();         // x87_arith.cpp: FADD..FDIVR, FSQRT FPREM FSCALE FXTRACT ...
+void register_x87_compare();       // x87_compare.cpp: FCOM FUCOM FICOM FCOMI FTST FXAM
+void register_x87_transcendental();// x87_transcendental.cpp: FSIN FCOS FPTAN FPATAN F2XM1 FYL2X
+void register_x87_control();       // x87_control.cpp: FLDCW FNSTCW FNSTSW FNCLEX FNINIT FWAIT
+void register_x87_env();           // x87_env.cpp: FNSTENV FLDENV FNSAVE FRSTOR FXSAVE FXRSTOR
 
 }  // namespace gate386

@@ -16,6 +16,12 @@ void register_all_selectors() {
     register_string();
     register_atomic();
     register_bcd();
+    register_x87_load_store();
+    register_x87_arith();
+    register_x87_compare();
+    register_x87_transcendental();
+    register_x87_control();
+    register_x87_env();
 }
 
 }  // namespace gate386

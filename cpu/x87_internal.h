@@ -1,0 +1,249 @@
+// Shared machinery of the x87 handlers (x87_*.cpp): stack bookkeeping, exception merging, the
+// pending-exception check, and the primitives that execute one instruction on the host x87.
+//
+// How an operation runs: the guest's operands are placed on the host x87 stack (they are host
+// `long double`s, the same 80-bit format), the host's control word is replaced by the guest's, the
+// very instruction the guest executes runs, the host status word is read with FNSTSW and the host
+// state is cleaned with FNCLEX before the host's control word comes back. So rounding, precision
+// control, NaN propagation, denormal handling, condition codes and even the exponent-wrapped results
+// of unmasked overflow/underflow (SDM Vol.1 8.5.4/8.5.5) are this host's. FNSTSW and FNCLEX are
+// no-wait instructions, so an unmasked exception raised by the host instruction never traps on the
+// host (SDM Vol.1 8.6: #MF is taken by the next *waiting* instruction, and FNCLEX removes it first).
+//
+// Instructions whose host form changes the stack depth (loads, popping stores, FPATAN, FPTAN, ...)
+// would leave the host stack unbalanced when an unmasked pre-computation exception suppresses them,
+// so those run with IE, DE and ZE masked and the suppression is decided here instead (`commit`).
+#pragma once
+#include <csignal>
+#include <cstring>
+
+#include "cpu/exceptions.h"
+#include "cpu/insn_desc.h"
+
+namespace gate386::x87 {
+
+using f80 = long double;
+static_assert(sizeof(f80) == 16 && __LDBL_MANT_DIG__ == 64, "host long double must be x87 extended");
+
+// The host's own control word: the x86-64 psABI initial value (psABI 3.4.1), restored after every
+// host operation.
+inline constexpr uint16_t kHostCw = 0x037f;
+inline constexpr uint16_t kPreMask = kFswIE | kFswDE | kFswZE;   // pre-computation exceptions
+
+// The "real indefinite" QNaN a masked invalid operation produces (SDM Vol.1 4.8.3.7).
+inline F80 indefinite() { F80 v; v.mant = 0xC000000000000000ull; v.se = 0xFFFF; return v; }
+
+inline f80 to_f80(const F80& v) { f80 r; std::memcpy(&r, &v, 10); return r; }
+inline F80 from_f80(f80 v) { F80 r; std::memcpy(static_cast<void*>(&r), &v, 10); return r; }
+
+inline unsigned phys(const X87State& x, unsigned i) { return (x.top + i) & 7; }
+inline bool is_empty(const X87State& x, unsigned i) { return !((x.valid >> phys(x, i)) & 1); }
+inline F80& reg(X87State& x, unsigned i) { return x.r[phys(x, i)]; }
+inline f80 st(const X87State& x, unsigned i) { return to_f80(x.r[phys(x, i)]); }
+inline void set_st(X87State& x, unsigned i, f80 v) {
+    unsigned p = phys(x, i);
+    x.r[p] = from_f80(v);
+    x.valid |= uint8_t(1u << p);
+}
+inline void set_st_raw(X87State& x, unsigned i, const F80& v) {
+    unsigned p = phys(x, i);
+    x.r[p] = v;
+    x.valid |= uint8_t(1u << p);
+}
+inline void pop(X87State& x) {
+    x.valid &= uint8_t(~(1u << x.top));
+    x.top = (x.top + 1) & 7;
+}
+
+// A deferred unmasked exception is reported by the next waiting FPU instruction (SDM Vol.1 8.6):
+// SIGFPE with the si_code the kernel derives from status & ~control (Linux fpu__exception_code).
+[[noreturn]] void raise_pending(Cpu& c, const Insn& i);
+inline void check_pending(Cpu& c, const Insn& i) {
+    if (__builtin_expect(c.m_x87.sw & kFswES, 0)) raise_pending(c, i);
+}
+
+// Prologue of a waiting non-control instruction: the pending check, then the last-instruction
+// pointers (SDM Vol.1 8.1.8/8.1.10). `imm2` holds the 11-bit opcode, computed at decode time.
+inline void begin(Cpu& c, const Insn& i) {
+    check_pending(c, i);
+    c.m_x87.fip = i.eip;
+    c.m_x87.fcs = c.m_seg_sel[1];
+    c.m_x87.fop = uint16_t(i.imm2);
+}
+// The same for an instruction with a memory operand: records its offset and segment and returns
+// the linear address.
+inline uint32_t begin_mem(Cpu& c, const Insn& i) {
+    begin(c, i);
+    uint32_t ea = effective_address(c, i);
+    c.m_x87.fdp = ea - c.m_seg_base[i.seg];
+    // es cs ss ds fs gs: Linux's flat data segments share one selector; %fs/%gs carry TLS.
+    c.m_x87.fds = c.m_seg_sel[i.seg == kSegFs ? 4 : i.seg == kSegGs ? 5 : 3];
+    return ea;
+}
+
+// Sets ES and B when the status word holds an exception the control word does not mask, as
+// hardware recomputes them (observed after FLDCW unmasks a flag; SDM Vol.2A FLDCW).
+inline void update_es(X87State& x) {
+    if (x.sw & ~x.cw & kFswExceptions) x.sw |= kFswES | kFswB;
+    else x.sw &= uint16_t(~(kFswES | kFswB));
+}
+
+// Merges the host status word after an operation: exception flags (sticky), the condition codes
+// in `cc`. Returns whether the destination is written: not when an unmasked pre-computation
+// exception stops the instruction, nor when a store to memory overflows or underflows unmasked
+// (SDM Vol.1 8.5.1.2, 8.5.4, 8.5.5).
+inline bool merge(X87State& x, uint16_t hsw, uint16_t cc, bool to_memory = false) {
+    uint16_t e = hsw & kFswExceptions;
+    uint16_t unmasked = e & ~x.cw;
+    bool commit = true;
+    if (__builtin_expect(unmasked != 0, 0)) {
+        if (unmasked & kPreMask) {
+            e &= kPreMask;          // nothing was computed: no post-computation flags
+            commit = false;
+            cc = 0;
+        } else if (to_memory && (unmasked & (kFswOE | kFswUE))) {
+            commit = false;
+        }
+        x.sw |= kFswES | kFswB;
+    }
+    x.sw = uint16_t((x.sw & ~cc) | (hsw & cc) | e);
+    return commit;
+}
+
+// The same for comparisons. This host sets the condition codes (or EFLAGS) even when a denormal
+// or invalid operand raises an unmasked exception, but then does not pop (observed, and checked
+// by test_x87_arith). Returns whether the pops happen.
+inline bool merge_compare(X87State& x, uint16_t hsw, uint16_t cc) {
+    uint16_t e = hsw & kFswExceptions;
+    uint16_t unmasked = e & ~x.cw;
+    if (__builtin_expect(unmasked != 0, 0)) x.sw |= kFswES | kFswB;
+    x.sw = uint16_t((x.sw & ~cc) | (hsw & cc) | e);
+    return !(unmasked & kPreMask);
+}
+
+// Stack underflow: an empty source register (SDM Vol.1 8.5.1.1). IE and SF set, C1 cleared.
+// Returns true when IE is masked, i.e. the instruction goes on with the indefinite value.
+inline bool underflow(X87State& x) {
+    x.sw = uint16_t((x.sw & ~kFswC1) | kFswIE | kFswSF);
+    if (x.cw & kFswIE) return true;
+    x.sw |= kFswES | kFswB;
+    return false;
+}
+// Stack overflow on a push into a non-empty register: IE, SF and C1 set. Masked: the indefinite
+// value is pushed. Returns true when the push happened.
+inline bool push_raw(X87State& x, const F80& v) {
+    unsigned p = (x.top - 1) & 7;
+    if (__builtin_expect((x.valid >> p) & 1, 0)) {
+        x.sw |= kFswIE | kFswSF | kFswC1;
+        if (!(x.cw & kFswIE)) { x.sw |= kFswES | kFswB; return false; }
+        x.top = uint8_t(p);
+        x.r[p] = indefinite();
+        return true;
+    }
+    x.top = uint8_t(p);
+    x.r[p] = v;
+    x.valid |= uint8_t(1u << p);
+    return true;
+}
+inline bool push(X87State& x, f80 v) { return push_raw(x, from_f80(v)); }
+// True when a push would overflow with IE unmasked (the instruction must then do nothing at all).
+inline bool push_blocked(const X87State& x) {
+    return ((x.valid >> ((x.top - 1) & 7)) & 1) && !(x.cw & kFswIE);
+}
+
+// The control words a host operation runs under: exactly the guest's, or with the pre-computation
+// exceptions masked for host instructions that push or pop.
+inline uint16_t cw_exact(const X87State& x) { return x.cw; }
+inline uint16_t cw_premasked(const X87State& x) { return x.cw | kPreMask; }
+
+// ---- host primitives --------------------------------------------------------------------------
+// Each runs one instruction under control word `cw` and returns the host status word in `sw`.
+#define GATE386_X87_RUN(body)                                                                     \
+    "fnclex\n\tfldcw %[cw]\n\t" body "\n\tfnstsw %%ax\n\tfnclex\n\tfldcw %[hcw]"
+#define GATE386_X87_CW [cw] "m"(cw), [hcw] "m"(kHostCwVar)
+
+inline const uint16_t kHostCwVar = kHostCw;
+
+// ST(0) := op ST(0)  (FSQRT FCHS FABS FRNDINT FSIN FCOS F2XM1)
+#define GATE386_X87_UNARY(name, insn)                                                             \
+    static inline f80 name(f80 a, uint16_t cw, uint16_t& sw) {                                           \
+        asm volatile(GATE386_X87_RUN(insn) : "+t"(a), "=a"(sw) : GATE386_X87_CW);                 \
+        return a;                                                                                 \
+    }
+// ST(0) := ST(0) op ST(1), ST(1) stays  (FADD FSUB ... FPREM FPREM1 FSCALE)
+#define GATE386_X87_BINARY(name, insn)                                                            \
+    static inline f80 name(f80 a, f80 b, uint16_t cw, uint16_t& sw) {                                    \
+        asm volatile(GATE386_X87_RUN(insn) : "+t"(a), "=a"(sw) : "u"(b), GATE386_X87_CW);         \
+        return a;                                                                                 \
+    }
+// ST(1) := ST(1) op ST(0), pop  (FPATAN FYL2X FYL2XP1): run with kPreMask so the pop happens.
+#define GATE386_X87_BINARY_POP(name, insn)                                                        \
+    static inline f80 name(f80 st0, f80 st1, uint16_t cw, uint16_t& sw) {                                \
+        f80 r;                                                                                    \
+        asm volatile(GATE386_X87_RUN(insn)                                                        \
+                     : "=t"(r), "=a"(sw) : "0"(st0), "u"(st1), GATE386_X87_CW : "st(1)");         \
+        return r;                                                                                 \
+    }
+// ST(0) := ST(0) op memory  (FADD m32 ... FIDIVR m16)
+#define GATE386_X87_MEM(name, insn, T)                                                            \
+    static inline f80 name(f80 a, T m, uint16_t cw, uint16_t& sw) {                                      \
+        asm volatile(GATE386_X87_RUN(insn " %[m]") : "+t"(a), "=a"(sw) : [m] "m"(m), GATE386_X87_CW); \
+        return a;                                                                                 \
+    }
+// Push from memory (FLD m32/m64, FILD, FBLD): run with kPreMask.
+#define GATE386_X87_LOAD(name, insn, T)                                                           \
+    static inline f80 name(const T& m, uint16_t cw, uint16_t& sw) {                                      \
+        f80 r;                                                                                    \
+        asm volatile(GATE386_X87_RUN(insn " %[m]") : "=t"(r), "=a"(sw) : [m] "m"(m), GATE386_X87_CW); \
+        return r;                                                                                 \
+    }
+// Push a constant (FLD1 FLDPI ...): the rounding control applies to the inexact ones.
+#define GATE386_X87_CONST(name, insn)                                                             \
+    static inline f80 name(uint16_t cw, uint16_t& sw) {                                                  \
+        f80 r;                                                                                    \
+        asm volatile(GATE386_X87_RUN(insn) : "=t"(r), "=a"(sw) : GATE386_X87_CW);                 \
+        return r;                                                                                 \
+    }
+// Store ST(0) to memory without popping (FST m32/m64, FIST m16/m32).
+#define GATE386_X87_STORE(name, insn, T)                                                          \
+    static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                                    \
+        asm volatile(GATE386_X87_RUN(insn " %[m]") : [m] "=m"(m), "=a"(sw) : "t"(a), GATE386_X87_CW); \
+    }
+// Popping-only stores (FISTP m64, FISTTP, FBSTP) run on a copy of ST(0): with kPreMask.
+#define GATE386_X87_STORE_POP(name, insn, T)                                                      \
+    static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                                    \
+        asm volatile(GATE386_X87_RUN("fld %%st(0)\n\t" insn " %[m]")                              \
+                     : [m] "=m"(m), "=a"(sw) : "t"(a), GATE386_X87_CW);                           \
+    }
+// Compare ST(0) with ST(1) or memory: the status word carries C0 C2 C3.
+#define GATE386_X87_CMP(name, insn)                                                               \
+    static inline uint16_t name(f80 a, f80 b, uint16_t cw) {                                             \
+        uint16_t sw;                                                                              \
+        asm volatile(GATE386_X87_RUN(insn) : "=a"(sw) : "t"(a), "u"(b), GATE386_X87_CW);          \
+        return sw;                                                                                \
+    }
+#define GATE386_X87_CMP_MEM(name, insn, T)                                                        \
+    static inline uint16_t name(f80 a, T m, uint16_t cw) {                                               \
+        uint16_t sw;                                                                              \
+        asm volatile(GATE386_X87_RUN(insn " %[m]") : "=a"(sw) : "t"(a), [m] "m"(m), GATE386_X87_CW); \
+        return sw;                                                                                \
+    }
+
+// Packed BCD operand of FBLD/FBSTP (SDM Vol.1 4.7).
+struct Bcd80 {
+    uint8_t b[10];
+};
+
+// FNINIT's effect on the state (x87_control.cpp).
+void x87_reset_state(X87State& x);
+
+// Decode-time helpers shared by the x87 selectors.
+// The 11-bit FOP: low 3 bits of the D8..DF opcode byte, then the ModRM byte (SDM Vol.1 8.1.10).
+uint16_t fop_of(const InsnDesc& d);
+// ST index of an x87 register operand.
+inline uint8_t st_index(const OperandDesc& o) { return o.reg; }
+inline bool is_st(const OperandDesc& o) { return is_reg(o) && o.rclass == RegClass::X87; }
+// Fills the common fields of an x87 record; returns false for shapes no x87 handler takes.
+inline void fill_x87(const InsnDesc& d, Insn& rec) { rec.imm2 = fop_of(d); }
+
+}  // namespace gate386::x87
