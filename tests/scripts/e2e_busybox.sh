@@ -8,6 +8,7 @@
 # usage: e2e_busybox.sh GATE386 GUESTDIR      (E2E_VERBOSE=1 also prints each native output)
 set -u
 G=$1
+case $G in /*) ;; *) G=$(cd "$(dirname "$G")" && pwd)/$(basename "$G") ;; esac  # cases cd around
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=$top/build-deps
