@@ -33,6 +33,20 @@ bool host_ns(clockid_t clock, int64_t& ns) {
     return true;
 }
 
+// The host clock as it was at TSC value `tsc_ref`: read it with the TSC bracketing the read, and
+// take off the time between tsc_ref and the read, so the base and tsc_ref describe one instant
+// (otherwise the guest runs ahead of the host by the latency of the call).
+bool host_ns_at(clockid_t clock, uint64_t tsc_ref, uint64_t tsc_hz, int64_t& ns) {
+    uint64_t before = __rdtsc();
+    if (!host_ns(clock, ns)) return false;
+    uint64_t after = __rdtsc();
+    uint64_t mid = before + (after - before) / 2;
+    int64_t ticks = static_cast<int64_t>(mid - tsc_ref);  // usually small and positive
+    ns -= static_cast<int64_t>(static_cast<__int128>(ticks) * static_cast<int64_t>(kNsPerSec) /
+                               static_cast<int64_t>(tsc_hz));
+    return true;
+}
+
 uint32_t host_res(clockid_t clock) {
     struct timespec ts {};
     if (clock_getres(clock, &ts) != 0 || ts.tv_sec != 0 || ts.tv_nsec <= 0) return 0;
@@ -82,7 +96,9 @@ void vvar_fill(VvarData& v, uint64_t host_tsc_now, uint64_t tsc_hz) {
     }
 
     int64_t real = -1, mono = -1, boot = -1;
-    bool ok = host_ns(CLOCK_REALTIME, real) && host_ns(CLOCK_MONOTONIC, mono) && host_ns(CLOCK_BOOTTIME, boot);
+    bool ok = tsc_hz != 0 && host_ns_at(CLOCK_REALTIME, host_tsc_now, tsc_hz, real) &&
+              host_ns_at(CLOCK_MONOTONIC, host_tsc_now, tsc_hz, mono) &&
+              host_ns_at(CLOCK_BOOTTIME, host_tsc_now, tsc_hz, boot);
     Scale scale = tsc_hz ? scale_for(tsc_hz) : Scale{};
     if (scale.mult == 0) ok = false;
 

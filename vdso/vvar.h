@@ -78,7 +78,8 @@ static_assert(offsetof(VvarData, clocks) == 32);
 
 // Fills `vvar` from the host's clock_gettime/clock_getres for REALTIME, MONOTONIC, BOOTTIME
 // (mode Tsc) and REALTIME_COARSE, MONOTONIC_COARSE (mode Coarse, based on their fine clocks),
-// taken "at" host TSC value `host_tsc_now`, with a multiplier for `tsc_hz` ticks per second.
+// as of host TSC value `host_tsc_now` (pass a fresh __rdtsc(): each clock is read between two
+// rdtsc and moved back to host_tsc_now), with a multiplier for `tsc_hz` ticks per second.
 // Other clocks get mode None. tsc_hz == 0 disables the fast path (all modes None).
 //
 // May be called again at any time to re-anchor (the core should do so periodically, e.g. once
