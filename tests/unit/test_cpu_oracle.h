@@ -45,14 +45,14 @@ struct RegState {
 };
 
 constexpr uint32_t kArena = 0x20000000u;        // host mapping (and guest address of the data page)
-constexpr uint32_t kArenaSize = 0x4000u;
+constexpr uint32_t kArenaSize = 0x5000u;
 constexpr uint32_t kEntry64 = kArena;           // 64-bit trampoline
 constexpr uint32_t kCode32 = kArena + 0x100;    // 32-bit code: load state, instruction, save state
 constexpr uint32_t kState = kArena + 0x800;     // RegState as the 32-bit code sees it
 constexpr uint32_t kSaveRsp = kArena + 0x840;   // the 64-bit stack pointer while in 32-bit mode
 constexpr uint32_t kStackTop = kArena + 0x2000;
-constexpr uint32_t kData = kArena + 0x2000;     // data page for memory operands (2 pages)
-constexpr uint32_t kDataSize = 0x2000u;
+constexpr uint32_t kData = kArena + 0x2000;     // data pages for memory operands
+constexpr uint32_t kDataSize = 0x3000u;
 constexpr uint32_t kGuestCode = 0x00100000u;    // where the guest copy of the instruction is decoded
 
 class Emitter {
@@ -159,7 +159,7 @@ public:
         Insn rec{};
         if (!b) return rec;
         for (uint32_t k = 0; k < b->count; k++)
-            if (b->insns[k].eip == kGuestCode && b->insns[k].len == insn.size()) { rec = b->insns[k]; break; }
+            if (b->insns[k].eip == kGuestCode) { rec = b->insns[k]; break; }
         free_block(b);
         return rec;
     }
@@ -280,6 +280,7 @@ inline Insn decode_ok(const Bytes& insn) {
     INFO("insn [ " << hex_bytes(insn) << "]");
     bool selected = rec.fn != nullptr && rec.fn != &insn_unimplemented && rec.fn != &insn_invalid;
     REQUIRE(selected);
+    REQUIRE(rec.len == insn.size());
     return rec;
 }
 
