@@ -93,20 +93,20 @@ public:
     HostCpu(const HostCpu&) = delete;
     HostCpu& operator=(const HostCpu&) = delete;
 
-    // Executes `insn` with registers and flags from `s` (ESP excepted) and the data page from
-    // `data` (kDataSize bytes, in and out).
+    // Executes `insn` with registers and flags from `s` (ESP excepted) and the data pages from
+    // `data` (kDataSize bytes, in and out; nullptr: register-only instruction, pages untouched).
     void run(const Bytes& insn, RegState& s, uint8_t* data) {
         if (insn != m_loaded) load_code(insn);
         std::memcpy(m_arena + (kState - kArena), &s.r[0], 32);
         uint32_t fl = s.eflags | 2;
         std::memcpy(m_arena + (kState - kArena) + 32, &fl, 4);
-        std::memcpy(m_arena + (kData - kArena), data, kDataSize);
+        if (data) std::memcpy(m_arena + (kData - kArena), data, kDataSize);
         reinterpret_cast<void (*)()>(uintptr_t(kEntry64))();
         uint32_t esp = s.r[kEsp];
         std::memcpy(&s.r[0], m_arena + (kState - kArena), 32);
         s.r[kEsp] = esp;
         std::memcpy(&s.eflags, m_arena + (kState - kArena) + 32, 4);
-        std::memcpy(data, m_arena + (kData - kArena), kDataSize);
+        if (data) std::memcpy(data, m_arena + (kData - kArena), kDataSize);
     }
 
 private:
@@ -171,7 +171,7 @@ public:
         c.m_mem = m_mem.base();
         for (unsigned k = 0; k < 8; k++) c.m_regs[k] = s.r[k];
         set_arith_flags(c, s.eflags);
-        std::memcpy(m_mem.host(kData), data, kDataSize);
+        if (data) std::memcpy(m_mem.host(kData), data, kDataSize);
         c.m_cur = &rec;
         c.m_eip = rec.eip;
         if (sigsetjmp(c.m_fault_jmp, 0) != 0) {
@@ -190,7 +190,7 @@ private:
     void copy_out(RegState& s, uint8_t* data) {
         for (unsigned k = 0; k < 8; k++) s.r[k] = m_cpu->m_regs[k];
         s.eflags = read_arith_flags(*m_cpu) | 2;
-        std::memcpy(data, m_mem.host(kData), kDataSize);
+        if (data) std::memcpy(data, m_mem.host(kData), kDataSize);
     }
 
     GuestMemory m_mem;
@@ -214,23 +214,25 @@ struct Outcome {
     uint32_t data_diff_at = 0;
 };
 
-// Runs `insn` (already decoded into `rec`) from `in` (and `data` when given) on both sides.
+// Runs `insn` (already decoded into `rec`) from `in` on both sides, with both data windows loaded
+// from `data` and compared afterwards; without `data` the instruction must not touch memory.
 inline Outcome run_both(const Bytes& insn, const Insn& rec, const RegState& in, const uint8_t* data = nullptr) {
     static std::vector<uint8_t> hd(kDataSize), ed(kDataSize);
-    if (data) {
-        std::memcpy(hd.data(), data, kDataSize);
-        std::memcpy(ed.data(), data, kDataSize);
-    } else {
-        std::memset(hd.data(), 0, kDataSize);
-        std::memset(ed.data(), 0, kDataSize);
-    }
     Outcome o;
     o.host = in;
     o.emu = in;
+    if (!data) {
+        oracle().host.run(insn, o.host, nullptr);
+        o.emu_ok = oracle().emu.run(rec, o.emu, nullptr);
+        return o;
+    }
+    std::memcpy(hd.data(), data, kDataSize);
+    std::memcpy(ed.data(), data, kDataSize);
     oracle().host.run(insn, o.host, hd.data());
     o.emu_ok = oracle().emu.run(rec, o.emu, ed.data());
-    for (uint32_t k = 0; k < kDataSize; k++)
-        if (hd[k] != ed[k]) { o.data_equal = false; o.data_diff_at = k; break; }
+    if (std::memcmp(hd.data(), ed.data(), kDataSize) != 0)
+        for (uint32_t k = 0; k < kDataSize; k++)
+            if (hd[k] != ed[k]) { o.data_equal = false; o.data_diff_at = k; break; }
     return o;
 }
 
