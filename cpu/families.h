@@ -20,5 +20,12 @@ void register_x87_compare();       // x87_compare.cpp: FCOM FUCOM FICOM FCOMI FT
 void register_x87_transcendental();// x87_transcendental.cpp: FSIN FCOS FPTAN FPATAN F2XM1 FYL2X
 void register_x87_control();       // x87_control.cpp: FLDCW FNSTCW FNSTSW FNCLEX FNINIT FWAIT
 void register_x87_env();           // x87_env.cpp: FNSTENV FLDENV FNSAVE FRSTOR FXSAVE FXRSTOR
+void register_mmx();               // mmx.cpp: integer SIMD on MMX and XMM registers, EMMS
+void register_sse_move();          // sse_move.cpp: MOVD MOVQ MOVAPS ... LDMXCSR STMXCSR
+void register_sse_arith();         // sse_arith.cpp: ADD..SQRT RCP RSQRT in PS/SS/PD/SD forms
+void register_sse_compare();       // sse_compare.cpp: CMPPS..CMPSD, (U)COMISS, (U)COMISD
+void register_sse_convert();       // sse_convert.cpp: CVT*
+void register_sse_logic();         // sse_logic.cpp: ANDPS ANDNPS ORPS XORPS and PD forms
+void register_sse_shuffle();       // sse_shuffle.cpp: SHUFPS UNPCK* PSHUF* PSLLDQ PEXTRW PINSRW
 
 }  // namespace gate386

@@ -50,6 +50,9 @@ struct InsnDesc {
 using Selector = bool (*)(const InsnDesc&, Insn&);
 
 void register_selector(Mn mn, Selector s);
+// For a mnemonic Zydis shares between two instructions (MOVSD, CMPSD): tried after the selector
+// registered with register_selector() rejects the form.
+void register_secondary_selector(Mn mn, Selector s);
 Selector selector_for(Mn mn);
 
 // Helpers for selectors.

@@ -22,6 +22,13 @@ void register_all_selectors() {
     register_x87_transcendental();
     register_x87_control();
     register_x87_env();
+    register_mmx();
+    register_sse_move();
+    register_sse_arith();
+    register_sse_compare();
+    register_sse_convert();
+    register_sse_logic();
+    register_sse_shuffle();
 }
 
 }  // namespace gate386

@@ -21,8 +21,11 @@
 #include "cpu/insn.h"
 
 // The guest's registers start as zeros; the host's physical registers hold leftovers, which
-// FNSAVE/FXSAVE/FXAM would show, so the host's are zeroed (eight pushes of +0, then FNINIT).
-#define FPU_ZERO_REGS "fldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfninit\n\t"
+// FNSAVE/FXSAVE/FXAM and partial writes would show, so the host's are zeroed (eight pushes of +0,
+// then FNINIT; XMM0..7 cleared).
+#define FPU_ZERO_REGS "fldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfninit\n\t"      \
+    "xorps %xmm0, %xmm0\n\txorps %xmm1, %xmm1\n\txorps %xmm2, %xmm2\n\txorps %xmm3, %xmm3\n\t"        \
+    "xorps %xmm4, %xmm4\n\txorps %xmm5, %xmm5\n\txorps %xmm6, %xmm6\n\txorps %xmm7, %xmm7\n\t"
 #define FPU_CASE(name, text)                                                                      \
     extern "C" void host_##name(void* buf);                                                       \
     extern "C" const uint8_t guest_##name[], guest_##name##_end[];                                \
