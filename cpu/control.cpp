@@ -73,6 +73,9 @@ bool select_call(const InsnDesc& d, Insn& rec) {
 }
 
 bool select_ret(const InsnDesc& d, Insn& rec) {
+    // Zydis names the far return (CA/CB) RET too; it also pops CS, which this near form would not,
+    // so refuse it loudly rather than run it wrong (Linux user code has no use for it).
+    if (d.opcode_map == 0 && (d.opcode == 0xca || d.opcode == 0xcb)) return false;
     rec.imm = d.nops == 1 && is_imm(d.ops[0]) ? (d.ops[0].imm & 0xffff) : 0;
     if (d.opsize == 16) { rec.fn = ret16; return true; }
     rec.fn = rec.imm ? ret_imm : ret;

@@ -1,5 +1,5 @@
 // Data movement: MOV MOVZX MOVSX LEA XCHG BSWAP CMOVcc SETcc XLAT, CBW/CWDE/CWD/CDQ, and the
-// segment-register forms of MOV that Linux programs use for TLS (SDM Vol.2).
+// segment-register forms of MOV and LDS/LES/LFS/LGS/LSS that Linux programs use for TLS (SDM Vol.2).
 #include <initializer_list>
 
 #include "cpu/flags.h"
@@ -174,10 +174,46 @@ void cbw(Cpu& c, const Insn&) { set_reg<uint16_t>(c, 0, uint16_t(int16_t(int8_t(
 void cwde(Cpu& c, const Insn&) { c.m_regs[kEax] = uint32_t(int32_t(int16_t(c.m_regs[kEax]))); }
 void cwd(Cpu& c, const Insn&) { set_reg<uint16_t>(c, 8, (c.m_regs[kEax] & 0x8000) ? 0xffff : 0); }
 void cdq(Cpu& c, const Insn&) { c.m_regs[kEdx] = (c.m_regs[kEax] & 0x80000000u) ? 0xffffffffu : 0; }
-// XLAT: AL = [seg:EBX + AL] (the record carries the segment slot).
+// XLAT: AL = [seg:EBX + AL], or [seg:BX + AL] wrapped at 64 KiB with a 16-bit address size
+// (SDM Vol.2B XLAT). The record carries the segment slot.
 void xlat(Cpu& c, const Insn& i) {
     uint32_t a = c.m_regs[kEbx] + (c.m_regs[kEax] & 0xff) + c.m_seg_base[i.seg];
     set_reg<uint8_t>(c, 0, load<uint8_t>(c, a));
+}
+void xlat16(Cpu& c, const Insn& i) {
+    uint32_t a = ((c.m_regs[kEbx] + (c.m_regs[kEax] & 0xff)) & 0xffff) + c.m_seg_base[i.seg];
+    set_reg<uint8_t>(c, 0, load<uint8_t>(c, a));
+}
+// XLAT's memory operand is implicit, so the decoder's visible operands do not carry its segment:
+// read the override from the prefix bytes (the last one counts; only %fs and %gs have a base).
+bool select_xlat(const InsnDesc& d, Insn& rec) {
+    rec.seg = kSegFlat;
+    for (unsigned k = 0; k < d.len && k < sizeof d.bytes && d.bytes[k] != 0xd7; k++) {
+        if (d.bytes[k] == 0x64) rec.seg = kSegFs;
+        else if (d.bytes[k] == 0x65) rec.seg = kSegGs;
+        else if (d.bytes[k] == 0x26 || d.bytes[k] == 0x2e || d.bytes[k] == 0x36 || d.bytes[k] == 0x3e) rec.seg = kSegFlat;
+    }
+    rec.fn = d.addrsize == 16 ? xlat16 : xlat;
+    return true;
+}
+
+// LDS/LES/LFS/LGS/LSS r, m16:32 (m16:16 with a 16-bit operand size): the offset goes to the
+// register and the selector stored after it to the segment register. The selector is checked
+// (and may fault) before the register changes (SDM Vol.2A LDS/LES/LFS/LGS/LSS).
+template <typename T> void load_far_ptr(Cpu& c, const Insn& i) {
+    uint32_t a = effective_address(c, i);
+    T off = load<T>(c, a);
+    uint16_t sel = load<uint16_t>(c, a + sizeof(T));
+    load_segment(c, i.aux, sel);
+    set_reg<T>(c, i.r1, off);
+}
+template <Sreg S> bool select_load_far(const InsnDesc& d, Insn& rec) {
+    if (d.nops != 2 || !is_gpr(d.ops[0]) || !is_mem(d.ops[1])) return false;   // mod=11 is #UD
+    rec.r1 = d.ops[0].reg_offset;
+    rec.aux = S;
+    fill_mem(rec, d.ops[1]);
+    rec.fn = d.ops[0].bits == 16 ? load_far_ptr<uint16_t> : load_far_ptr<uint32_t>;
+    return true;
 }
 
 bool select_fixed(Handler h, Insn& rec) { rec.fn = h; return true; }
@@ -203,10 +239,12 @@ void register_data_move() {
     register_selector(Mn::CWDE, [](const InsnDesc&, Insn& r) { return select_fixed(cwde, r); });
     register_selector(Mn::CWD, [](const InsnDesc&, Insn& r) { return select_fixed(cwd, r); });
     register_selector(Mn::CDQ, [](const InsnDesc&, Insn& r) { return select_fixed(cdq, r); });
-    register_selector(Mn::XLAT, [](const InsnDesc& d, Insn& r) {
-        r.seg = d.nops && is_mem(d.ops[0]) ? d.ops[0].seg : uint8_t(kSegFlat);
-        return select_fixed(xlat, r);
-    });
+    register_selector(Mn::XLAT, select_xlat);
+    register_selector(Mn::LDS, select_load_far<kDs>);
+    register_selector(Mn::LES, select_load_far<kEs>);
+    register_selector(Mn::LFS, select_load_far<kFs>);
+    register_selector(Mn::LGS, select_load_far<kGs>);
+    register_selector(Mn::LSS, select_load_far<kSs>);
 #define GATE386_CC(cc, k)                                  \
     register_selector(Mn::CMOV##cc, select_cmov<k>);       \
     register_selector(Mn::SET##cc, select_setcc<k>);

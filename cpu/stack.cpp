@@ -8,7 +8,13 @@ namespace gate386 {
 
 namespace {
 
-inline void push16(Cpu& c, uint16_t v) { c.m_regs[kEsp] -= 2; store<uint16_t>(c, c.m_regs[kEsp], v); }
+// ESP moves only once the store has succeeded: a faulting push leaves ESP as it was (faults are
+// precise, SDM Vol.3A 6.5).
+inline void push16(Cpu& c, uint16_t v) {
+    uint32_t sp = c.m_regs[kEsp] - 2;
+    store<uint16_t>(c, sp, v);
+    c.m_regs[kEsp] = sp;
+}
 inline uint16_t pop16(Cpu& c) { uint16_t v = load<uint16_t>(c, c.m_regs[kEsp]); c.m_regs[kEsp] += 2; return v; }
 
 void push_r32(Cpu& c, const Insn& i) { push32(c, c.m_regs[i.r1 / 4]); }
@@ -22,13 +28,21 @@ void push_sreg16(Cpu& c, const Insn& i) { push16(c, c.m_seg_sel[i.aux]); }
 
 void pop_r32(Cpu& c, const Insn& i) { uint32_t v = pop32(c); c.m_regs[i.r1 / 4] = v; }
 void pop_r16(Cpu& c, const Insn& i) { uint16_t v = pop16(c); set_reg<uint16_t>(c, i.r1, v); }
-// POP to memory computes the address after ESP is incremented (SDM Vol.2B POP).
-void pop_m32(Cpu& c, const Insn& i) { uint32_t v = pop32(c); store<uint32_t>(c, effective_address(c, i), v); }
-void pop_m16(Cpu& c, const Insn& i) { uint16_t v = pop16(c); store<uint16_t>(c, effective_address(c, i), v); }
-void pop_sreg(Cpu& c, const Insn& i) {
-    uint16_t sel = uint16_t(load<uint32_t>(c, c.m_regs[kEsp]));
+// POP to memory computes the address after ESP is incremented (SDM Vol.2B POP), but a store that
+// faults must leave ESP as it was: only the address sees the incremented value. ESP can only be
+// the base of an address (a SIB index of 100b means none).
+template <typename T> void pop_m(Cpu& c, const Insn& i) {
+    uint32_t sp = c.m_regs[kEsp];
+    T v = load<T>(c, sp);
+    uint32_t a = effective_address(c, i) + (i.base == kEsp ? uint32_t(sizeof(T)) : 0u);
+    store<T>(c, a, v);
+    c.m_regs[kEsp] = sp + sizeof(T);
+}
+// POP Sreg reads a 16-bit selector; with a 32-bit operand size the slot is 4 bytes.
+template <unsigned Slot> void pop_sreg(Cpu& c, const Insn& i) {
+    uint16_t sel = load<uint16_t>(c, c.m_regs[kEsp]);
     load_segment(c, i.aux, sel);   // may fault: ESP untouched until it succeeds
-    c.m_regs[kEsp] += 4;
+    c.m_regs[kEsp] += Slot;
 }
 
 bool select_push(const InsnDesc& d, Insn& rec) {
@@ -45,32 +59,28 @@ bool select_pop(const InsnDesc& d, Insn& rec) {
     if (d.nops != 1) return false;
     const OperandDesc& s = d.ops[0];
     bool o16 = d.opsize == 16;
-    if (is_reg(s) && s.rclass == RegClass::Seg) { rec.aux = s.reg; rec.fn = pop_sreg; return !o16; }
+    if (is_reg(s) && s.rclass == RegClass::Seg) { rec.aux = s.reg; rec.fn = o16 ? pop_sreg<2> : pop_sreg<4>; return true; }
     if (is_gpr(s)) { rec.r1 = s.reg_offset; rec.fn = o16 ? pop_r16 : pop_r32; return true; }
-    if (is_mem(s)) { fill_mem(rec, s); rec.fn = o16 ? pop_m16 : pop_m32; return true; }
+    if (is_mem(s)) { fill_mem(rec, s); rec.fn = o16 ? pop_m<uint16_t> : pop_m<uint32_t>; return true; }
     return false;
 }
 
-// PUSHA pushes the ESP value from before the first push; POPA skips the saved ESP.
-void pusha32(Cpu& c, const Insn&) {
-    uint32_t old = c.m_regs[kEsp];
-    for (unsigned r = kEax; r <= kEdi; r++) push32(c, r == kEsp ? old : c.m_regs[r]);
+// PUSHA stores EAX ECX EDX EBX, the ESP from before the instruction, EBP ESI EDI downwards; POPA
+// reads them back skipping the saved ESP (SDM Vol.2B PUSHA/POPA). Register r sits at
+// ESP_old - (r+1)*size. All accesses happen before any register changes, so a fault part-way
+// leaves the registers as they were.
+template <typename T> void pusha(Cpu& c, const Insn&) {
+    uint32_t sp = c.m_regs[kEsp];
+    for (unsigned r = kEax; r <= kEdi; r++) store<T>(c, sp - (r + 1) * sizeof(T), T(c.m_regs[r]));
+    c.m_regs[kEsp] = sp - 8 * sizeof(T);
 }
-void popa32(Cpu& c, const Insn&) {
-    for (int r = kEdi; r >= kEax; r--) {
-        uint32_t v = pop32(c);
-        if (r != kEsp) c.m_regs[r] = v;
-    }
-}
-void pusha16(Cpu& c, const Insn&) {
-    uint16_t old = uint16_t(c.m_regs[kEsp]);
-    for (unsigned r = kEax; r <= kEdi; r++) push16(c, r == kEsp ? old : uint16_t(c.m_regs[r]));
-}
-void popa16(Cpu& c, const Insn&) {
-    for (int r = kEdi; r >= kEax; r--) {
-        uint16_t v = pop16(c);
-        if (r != kEsp) set_reg<uint16_t>(c, uint8_t(r * 4), v);
-    }
+template <typename T> void popa(Cpu& c, const Insn&) {
+    uint32_t sp = c.m_regs[kEsp];
+    T v[8];
+    for (unsigned r = kEax; r <= kEdi; r++) v[r] = load<T>(c, sp + (7 - r) * sizeof(T));
+    for (unsigned r = kEax; r <= kEdi; r++)
+        if (r != kEsp) set_reg<T>(c, uint8_t(r * 4), v[r]);
+    c.m_regs[kEsp] = sp + 8 * sizeof(T);
 }
 
 // PUSHF stores EFLAGS with VM and RF cleared (SDM Vol.2B PUSHF).
@@ -105,13 +115,37 @@ void enter32(Cpu& c, const Insn& i) {
     c.m_regs[kEbp] = frame;
     c.m_regs[kEsp] -= size;
 }
+// ENTER with a 16-bit operand size on a 32-bit stack: BP and the display entries are words, the
+// frame pointer is still the full ESP (SDM Vol.2A ENTER, StackSize = 32, OperandSize = 16).
+void enter16(Cpu& c, const Insn& i) {
+    uint32_t size = i.imm & 0xffff;
+    unsigned level = i.imm2 & 31;
+    push16(c, uint16_t(c.m_regs[kEbp]));
+    uint32_t frame = c.m_regs[kEsp];
+    if (level > 0) {
+        uint32_t ebp = c.m_regs[kEbp];
+        for (unsigned k = 1; k < level; k++) {
+            ebp -= 2;
+            push16(c, load<uint16_t>(c, ebp));
+        }
+        push16(c, uint16_t(frame));
+    }
+    c.m_regs[kEbp] = frame;
+    c.m_regs[kEsp] -= size;
+}
+// LEAVE: ESP := EBP, then pop EBP; the pop reads at the old EBP before anything changes, so a fault
+// leaves ESP alone (SDM Vol.2A LEAVE).
 void leave32(Cpu& c, const Insn&) {
-    c.m_regs[kEsp] = c.m_regs[kEbp];
-    c.m_regs[kEbp] = pop32(c);
+    uint32_t fp = c.m_regs[kEbp];
+    uint32_t v = load<uint32_t>(c, fp);
+    c.m_regs[kEsp] = fp + 4;
+    c.m_regs[kEbp] = v;
 }
 void leave16(Cpu& c, const Insn&) {
-    c.m_regs[kEsp] = c.m_regs[kEbp];
-    set_reg<uint16_t>(c, kEbp * 4, pop16(c));
+    uint32_t fp = c.m_regs[kEbp];
+    uint16_t v = load<uint16_t>(c, fp);
+    c.m_regs[kEsp] = fp + 2;
+    set_reg<uint16_t>(c, kEbp * 4, v);
 }
 
 // LAHF/SAHF move SF ZF AF PF CF through AH (bit 1 reads as 1).
@@ -134,10 +168,10 @@ template <Handler H32, Handler H16> bool by_opsize(const InsnDesc& d, Insn& rec)
     return true;
 }
 bool select_enter(const InsnDesc& d, Insn& rec) {
-    if (d.nops != 2 || d.opsize != 32) return false;
+    if (d.nops != 2 || (d.opsize != 32 && d.opsize != 16)) return false;
     rec.imm = d.ops[0].imm;
     rec.imm2 = d.ops[1].imm & 0xff;
-    rec.fn = enter32;
+    rec.fn = d.opsize == 16 ? enter16 : enter32;
     return true;
 }
 
@@ -146,10 +180,10 @@ bool select_enter(const InsnDesc& d, Insn& rec) {
 void register_stack() {
     register_selector(Mn::PUSH, select_push);
     register_selector(Mn::POP, select_pop);
-    register_selector(Mn::PUSHAD, by_opsize<pusha32, pusha16>);
-    register_selector(Mn::PUSHA, by_opsize<pusha32, pusha16>);
-    register_selector(Mn::POPAD, by_opsize<popa32, popa16>);
-    register_selector(Mn::POPA, by_opsize<popa32, popa16>);
+    register_selector(Mn::PUSHAD, by_opsize<pusha<uint32_t>, pusha<uint16_t>>);
+    register_selector(Mn::PUSHA, by_opsize<pusha<uint32_t>, pusha<uint16_t>>);
+    register_selector(Mn::POPAD, by_opsize<popa<uint32_t>, popa<uint16_t>>);
+    register_selector(Mn::POPA, by_opsize<popa<uint32_t>, popa<uint16_t>>);
     register_selector(Mn::PUSHFD, by_opsize<pushf32, pushf16>);
     register_selector(Mn::PUSHF, by_opsize<pushf32, pushf16>);
     register_selector(Mn::POPFD, by_opsize<popf32, popf16>);

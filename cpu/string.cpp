@@ -44,6 +44,11 @@ template <typename T> inline uint32_t step(const Cpu& c) {
     return (c.m_eflags_rest & kFlagDF) ? uint32_t(0) - uint32_t(sizeof(T)) : uint32_t(sizeof(T));
 }
 
+// A host fault that ends a REP instruction is a siglongjmp the compiler cannot see: this barrier
+// keeps the registers written back for finished iterations in memory (not cached in host registers
+// or merged with later stores) before the next access that may fault.
+inline void commit() { asm volatile("" ::: "memory"); }
+
 // One iteration of each instruction. `seg` is the source segment base; each returns whether the
 // compared elements were equal (meaningful for CMPS and SCAS only). Memory is accessed before any
 // register changes, so a fault leaves the iteration undone.
@@ -104,6 +109,7 @@ template <typename Op, typename T, typename A, Rep R> void str_rep(Cpu& c, const
     while (uint32_t n = rd<A>(c, kEcx)) {
         bool eq = Op::template once<T, A>(c, seg, d);
         set_reg<A>(c, uint8_t(kEcx * 4), A(n - 1));
+        commit();
         if constexpr (R == Rep::RepE) { if (!eq) return; }
         if constexpr (R == Rep::RepNE) { if (eq) return; }
     }
@@ -164,6 +170,7 @@ template <typename T> void rep_movs(Cpu& c, const Insn& i) {
         c.m_regs[kEcx] = n - m;
         c.m_regs[kEsi] += down ? 0u - bytes : bytes;
         c.m_regs[kEdi] += down ? 0u - bytes : bytes;
+        commit();
     }
 }
 
@@ -192,6 +199,7 @@ template <typename T> void rep_stos(Cpu& c, const Insn&) {
         uint32_t bytes = m * S;
         c.m_regs[kEcx] = n - m;
         c.m_regs[kEdi] += down ? 0u - bytes : bytes;
+        commit();
     }
 }
 
@@ -231,6 +239,7 @@ template <bool IsCmps, typename T, Rep R> void rep_scan(Cpu& c, const Insn& i) {
         c.m_regs[kEcx] = n - done;
         if constexpr (IsCmps) c.m_regs[kEsi] += done * S;
         c.m_regs[kEdi] += done * S;
+        commit();
         if (stops(a, b)) return;
     }
 }
