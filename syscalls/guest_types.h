@@ -48,6 +48,192 @@ struct GuestTimespec64 {
 };
 static_assert(sizeof(GuestTimespec64) == 16);
 
+// ---- file system areas (fs_open.cpp, fs_stat.cpp, fs_path.cpp, fs_dir.cpp, fs_ioctl.cpp) ----
+
+// struct stat for the old stat/lstat/fstat (106-108): arch/x86/include/uapi/asm/stat.h, i386
+// branch; on an x86-64 kernel the same bytes are struct compat_stat (arch/x86/include/asm/compat.h).
+// 16-bit mode, nlink, uid and gid; 64 bytes.
+struct GuestStat {
+    uint32_t st_dev;
+    uint32_t st_ino;
+    uint16_t st_mode;
+    uint16_t st_nlink;
+    uint16_t st_uid;
+    uint16_t st_gid;
+    uint32_t st_rdev;
+    uint32_t st_size;
+    uint32_t st_blksize;
+    uint32_t st_blocks;
+    uint32_t st_atime_sec, st_atime_nsec;
+    uint32_t st_mtime_sec, st_mtime_nsec;
+    uint32_t st_ctime_sec, st_ctime_nsec;
+    uint32_t unused4, unused5;
+};
+static_assert(sizeof(GuestStat) == 64);
+static_assert(offsetof(GuestStat, st_mode) == 8);
+static_assert(offsetof(GuestStat, st_rdev) == 16);
+static_assert(offsetof(GuestStat, st_atime_sec) == 32);
+
+// struct statx_timestamp and struct statx (include/uapi/linux/stat.h): fixed-width fields at
+// naturally aligned offsets, so the i386 and x86-64 layouts are the same 256 bytes.
+struct GuestStatxTimestamp {
+    int64_t tv_sec;
+    uint32_t tv_nsec;
+    int32_t reserved;
+};
+static_assert(sizeof(GuestStatxTimestamp) == 16);
+struct GuestStatx {
+    uint32_t stx_mask;
+    uint32_t stx_blksize;
+    uint64_t stx_attributes;
+    uint32_t stx_nlink;
+    uint32_t stx_uid;
+    uint32_t stx_gid;
+    uint16_t stx_mode;
+    uint16_t spare0;
+    uint64_t stx_ino;
+    uint64_t stx_size;
+    uint64_t stx_blocks;
+    uint64_t stx_attributes_mask;
+    GuestStatxTimestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+    uint32_t stx_rdev_major, stx_rdev_minor;
+    uint32_t stx_dev_major, stx_dev_minor;
+    uint64_t stx_mnt_id;
+    uint32_t stx_dio_mem_align, stx_dio_offset_align;
+    uint64_t spare3[12];   // stx_subvol, atomic-write fields and spares: copied as they come
+};
+static_assert(sizeof(GuestStatx) == 256);
+static_assert(offsetof(GuestStatx, stx_mode) == 28);
+static_assert(offsetof(GuestStatx, stx_ino) == 32);
+static_assert(offsetof(GuestStatx, stx_atime) == 64);
+static_assert(offsetof(GuestStatx, stx_mtime) == 112);
+static_assert(offsetof(GuestStatx, stx_rdev_major) == 128);
+static_assert(offsetof(GuestStatx, stx_mnt_id) == 144);
+
+// struct statfs with 32-bit words (include/uapi/asm-generic/statfs.h, __statfs_word = __u32):
+// statfs(99)/fstatfs(100). 64 bytes.
+struct GuestStatfs {
+    uint32_t f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    int32_t f_fsid[2];
+    uint32_t f_namelen, f_frsize, f_flags;
+    uint32_t f_spare[4];
+};
+static_assert(sizeof(GuestStatfs) == 64);
+static_assert(offsetof(GuestStatfs, f_fsid) == 28);
+
+// struct statfs64, i386 (asm-generic/statfs.h; x86-64's struct compat_statfs64 is the same bytes,
+// ARCH_PACK_COMPAT_STATFS64 = packed, aligned(4) in arch/x86/include/uapi/asm/statfs.h): the
+// u64 counts sit at 4-byte alignment and there is no tail padding. 84 bytes; statfs64(2)'s size
+// argument must equal it.
+struct __attribute__((packed, aligned(4))) GuestStatfs64 {
+    uint32_t f_type;
+    uint32_t f_bsize;
+    uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    int32_t f_fsid[2];
+    uint32_t f_namelen, f_frsize, f_flags;
+    uint32_t f_spare[4];
+};
+static_assert(sizeof(GuestStatfs64) == 84);
+static_assert(offsetof(GuestStatfs64, f_blocks) == 8);
+static_assert(offsetof(GuestStatfs64, f_fsid) == 48);
+static_assert(offsetof(GuestStatfs64, f_namelen) == 56);
+
+// struct flock, i386 (arch/x86 uses include/uapi/asm-generic/fcntl.h with 32-bit
+// __kernel_off_t; struct compat_flock on x86-64): 16 bytes. F_GETLK/F_SETLK/F_SETLKW.
+struct GuestFlock {
+    int16_t l_type;
+    int16_t l_whence;
+    int32_t l_start;
+    int32_t l_len;
+    int32_t l_pid;
+};
+static_assert(sizeof(GuestFlock) == 16);
+static_assert(offsetof(GuestFlock, l_start) == 4);
+
+// struct flock64, i386: loff_t fields at 4-byte alignment, 24 bytes (struct compat_flock64 is
+// declared __packed on x86-64 for that reason). F_GETLK64/F_SETLK64/F_SETLKW64 and F_OFD_*.
+struct __attribute__((packed, aligned(4))) GuestFlock64 {
+    int16_t l_type;
+    int16_t l_whence;
+    int64_t l_start;
+    int64_t l_len;
+    int32_t l_pid;
+};
+static_assert(sizeof(GuestFlock64) == 24);
+static_assert(offsetof(GuestFlock64, l_start) == 4);
+static_assert(offsetof(GuestFlock64, l_len) == 12);
+static_assert(offsetof(GuestFlock64, l_pid) == 20);
+
+// struct f_owner_ex (F_GETOWN_EX/F_SETOWN_EX): two ints everywhere.
+struct GuestFOwnerEx {
+    int32_t type;
+    int32_t pid;
+};
+static_assert(sizeof(GuestFOwnerEx) == 8);
+
+// struct open_how (include/uapi/linux/openat2.h), openat2(2): three u64, the same everywhere.
+struct GuestOpenHow {
+    uint64_t flags;
+    uint64_t mode;
+    uint64_t resolve;
+};
+static_assert(sizeof(GuestOpenHow) == 24);
+
+// The fixed heads of the directory records (fs/readdir.c). struct linux_dirent64 is
+// arch-independent: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, then the name; records are
+// padded to 8 bytes. The i386 struct linux_dirent (x86-64: struct compat_linux_dirent) has 32-bit
+// d_ino and d_off, the name at offset 10, and d_type in the record's last byte; records are
+// padded to 4 bytes.
+struct __attribute__((packed)) GuestDirent64Head {
+    uint64_t d_ino;
+    int64_t d_off;
+    uint16_t d_reclen;
+    uint8_t d_type;
+};
+static_assert(sizeof(GuestDirent64Head) == 19);
+struct __attribute__((packed)) GuestDirentHead {
+    uint32_t d_ino;
+    uint32_t d_off;
+    uint16_t d_reclen;
+};
+static_assert(sizeof(GuestDirentHead) == 10);
+
+// struct utimbuf for utime(2): two old_time32_t.
+struct GuestUtimbuf {
+    int32_t actime;
+    int32_t modtime;
+};
+static_assert(sizeof(GuestUtimbuf) == 8);
+
+// The kernel's struct termios (include/uapi/asm-generic/termbits.h, used by x86): four tcflag_t,
+// c_line, c_cc[NCCS = 19]. 36 bytes -- not glibc's 60-byte struct termios with speeds.
+struct GuestTermios {
+    uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+    uint8_t c_line;
+    uint8_t c_cc[19];
+};
+static_assert(sizeof(GuestTermios) == 36);
+static_assert(offsetof(GuestTermios, c_cc) == 17);
+// struct termios2 (TCGETS2/TCSETS2): struct termios plus c_ispeed and c_ospeed. 44 bytes.
+struct GuestTermios2 {
+    GuestTermios t;
+    uint32_t c_ispeed, c_ospeed;
+};
+static_assert(sizeof(GuestTermios2) == 44);
+// struct termio (TCGETA/TCSETA*): 16-bit flags, c_line, c_cc[NCC = 8]. 18 bytes.
+struct GuestTermio {
+    uint16_t c_iflag, c_oflag, c_cflag, c_lflag;
+    uint8_t c_line;
+    uint8_t c_cc[8];
+    uint8_t pad;
+};
+static_assert(sizeof(GuestTermio) == 18);
+// struct winsize (TIOCGWINSZ/TIOCSWINSZ): four unsigned shorts.
+struct GuestWinsize {
+    uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+static_assert(sizeof(GuestWinsize) == 8);
+
 // struct stat64 (arch/x86/include/uapi/asm/stat.h, the i386 variant): 96 bytes, packed 4-byte
 // alignment for the 64-bit fields.
 struct __attribute__((packed, aligned(4))) GuestStat64 {
