@@ -143,10 +143,12 @@ std::vector<uint8_t> build_elf_page(const TextSection& text, uint32_t entry) {
 
     // --- .text, .eh_frame_hdr, .eh_frame ---------------------------------------------------------
     off = text.address - base;
-    place(kShText, ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, static_cast<uint32_t>(text.bytes.size()), 32, 0, 0, 0);
+    place(kShText, ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, static_cast<uint32_t>(text.bytes.size()), 32, 0,
+          0, 0);
     off = align_up(off, 4);
     dwarf::EhFrameSections eh = dwarf::encode_eh_frame(text.fdes, base + off);
-    place(kShEhFrameHdr, ".eh_frame_hdr", SHT_PROGBITS, SHF_ALLOC, static_cast<uint32_t>(eh.eh_frame_hdr.size()), 4, 0, 0, 0);
+    place(kShEhFrameHdr, ".eh_frame_hdr", SHT_PROGBITS, SHF_ALLOC, static_cast<uint32_t>(eh.eh_frame_hdr.size()), 4, 0,
+          0, 0);
     off = eh.eh_frame_address - base;
     place(kShEhFrame, ".eh_frame", SHT_PROGBITS, SHF_ALLOC, static_cast<uint32_t>(eh.eh_frame.size()), 4, 0, 0, 0);
     if (sec[kShEhFrame].offset != eh.eh_frame_address - base) throw std::logic_error(".eh_frame misplaced");
@@ -186,7 +188,8 @@ std::vector<uint8_t> build_elf_page(const TextSection& text, uint32_t entry) {
     }
     place(kShShstrtab, ".shstrtab", SHT_STRTAB, 0, shstr.size(), 1, 0, 0, 0);
     const uint32_t shoff = align_up(off, 4);
-    if (shoff + kShCount * sizeof(Elf32_Shdr) > kVdsoSize) throw std::length_error("linux-gate.so.1 does not fit in one page");
+    if (shoff + kShCount * sizeof(Elf32_Shdr) > kVdsoSize)
+        throw std::length_error("linux-gate.so.1 does not fit in one page");
 
     // --- write: ELF header ---------------------------------------------------------------------
     Elf32_Ehdr eh_hdr{};
