@@ -299,7 +299,10 @@ int32_t fcntl_ptr(Process& p, int fd, uint32_t cmd, uint32_t addr, uint32_t size
     return static_cast<int32_t>(r);
 }
 
-int32_t do_fcntl(Process& p, const SyscallArgs& a, bool fcntl64) {
+// fcntl and fcntl64 are one call for an i386 program on x86-64: syscall_32.tbl routes both 55 and
+// 221 to compat_sys_fcntl64 (only other architectures' compat_sys_fcntl refuses the flock64
+// commands), so fcntl(55) takes F_GETLK64 and the OFD commands as well.
+int32_t sys_fcntl64(Process& p, const SyscallArgs& a) {
     int fd = static_cast<int>(a[0]);
     uint32_t cmd = a[1], arg = a[2];
     switch (cmd) {
@@ -307,8 +310,6 @@ int32_t do_fcntl(Process& p, const SyscallArgs& a, bool fcntl64) {
         return fcntl_lock32(p, fd, cmd, arg);
     case kFGetlk64: case kFSetlk64: case kFSetlkw64:
     case kFOfdGetlk: case kFOfdSetlk: case kFOfdSetlkw:
-        // compat_sys_fcntl refuses the flock64 commands before looking at the descriptor.
-        if (!fcntl64) return -EINVAL;
         return fcntl_lock64(p, fd, cmd, arg);
     case kFGetownEx: return fcntl_ptr(p, fd, cmd, arg, sizeof(GuestFOwnerEx), false, true);
     case kFSetownEx: return fcntl_ptr(p, fd, cmd, arg, sizeof(GuestFOwnerEx), true, false);
@@ -327,8 +328,6 @@ int32_t do_fcntl(Process& p, const SyscallArgs& a, bool fcntl64) {
         return -EINVAL;
     }
 }
-int32_t sys_fcntl(Process& p, const SyscallArgs& a) { return do_fcntl(p, a, false); }
-int32_t sys_fcntl64(Process& p, const SyscallArgs& a) { return do_fcntl(p, a, true); }
 
 // close_range(first, last, flags): emulated /proc/self/mem descriptors in the range are forgotten.
 int32_t sys_close_range(Process& p, const SyscallArgs& a) {
@@ -447,7 +446,7 @@ void register_fs_open_syscalls() {
     register_syscall(330, sys_dup3, "ffo");
     register_syscall(42, sys_pipe, "p");
     register_syscall(331, sys_pipe2, "po");
-    register_syscall(55, sys_fcntl, "fFx");
+    register_syscall(55, sys_fcntl64, "fFx");
     register_syscall(221, sys_fcntl64, "fFx");
     register_syscall(436, sys_close_range, "uux");
     register_syscall(118, sys_fsync, "f");
