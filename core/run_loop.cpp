@@ -12,6 +12,7 @@
 #include "core/process.h"
 #include "core/vdso_mapping.h"
 #include "cpu/decoder.h"
+#include "syscalls/gate_costs.h"
 #include "syscalls/gates.h"
 #include "syscalls/guest_signals.h"
 
@@ -21,6 +22,7 @@ Process::Process(const Options& o) : opts(o), identity(default_cpu_identity()) {
     cpu.m_mem = mem.base();
     cpu.m_process = this;
     cpu.m_model = &identity;
+    install_cpu_model(*this, default_cpu_model());
 }
 
 namespace {
@@ -42,7 +44,7 @@ DecodedBlock* block_at(Process& p, uint32_t eip) {
     DecodedBlock* b = p.cache.find(eip);
     if (b) return b;
     DecodeFailure fail;
-    b = decode_block(p.mem, eip, fail);
+    b = decode_block(p.mem, eip, fail, &p.costs.decode);
     if (!b) {
         p.cpu.m_cur = nullptr;
         p.cpu.m_eip = eip;
@@ -54,47 +56,33 @@ DecodedBlock* block_at(Process& p, uint32_t eip) {
 
 }  // namespace
 
-int run_process(Process& p) {
-    Cpu& c = p.cpu;
-    install_host_signal_handlers(p);
-    DecodedBlock* volatile prev = nullptr;
-    DecodedBlock* volatile cur_block = nullptr;
-    if (sigsetjmp(c.m_fault_jmp, 0)) {
-        // A handler, the decoder or the host SIGSEGV handler raised a guest exception. Instructions
-        // after the faulting one in its block did not retire.
-        DecodedBlock* b = cur_block;
-        if (b && c.m_cur && c.m_cur >= b->insns && c.m_cur < b->insns + b->count)
-            c.m_icount -= static_cast<uint64_t>(b->insns + b->guest_insns - c.m_cur);
-        if (c.m_cur) c.m_eip = c.m_cur->eip;
-        c.m_event = CpuEvent::None;
-        prev = nullptr;
-        cur_block = nullptr;
-        deliver_fault(p, c.m_fault);
-        if (p.exited) return finish_process(p);
-    }
+// Runs blocks until one raises an event (a gate or nothing else: faults leave by longjmp). Kept
+// out of run_process so that the sigsetjmp frame does not pin the hot loop's state to the stack.
+[[gnu::noinline]] void run_until_event(Process& p, Cpu& c) {
+    DecodedBlock* prev = nullptr;
+    BlockCache& cache = p.cache;
     for (;;) {
         if (p.mem.m_dirty_count | p.mem.m_dirty_overflow) { flush_dirty_code(p); prev = nullptr; }
         uint32_t eip = c.m_eip;
         DecodedBlock* b;
-        DecodedBlock* pb = prev;
         // Chaining: the previous block remembers its last two successors for this cache epoch.
-        if (pb && pb->epoch == p.cache.epoch() && pb->succ_eip[0] == eip && pb->succ[0]) {
-            b = pb->succ[0];
-        } else if (pb && pb->epoch == p.cache.epoch() && pb->succ_eip[1] == eip && pb->succ[1]) {
-            b = pb->succ[1];
+        if (prev && prev->epoch == cache.epoch() && prev->succ_eip[0] == eip && prev->succ[0]) {
+            b = prev->succ[0];
+        } else if (prev && prev->epoch == cache.epoch() && prev->succ_eip[1] == eip && prev->succ[1]) {
+            b = prev->succ[1];
         } else {
             b = block_at(p, eip);
-            if (pb) {
-                if (pb->epoch != p.cache.epoch()) {
-                    pb->succ[0] = pb->succ[1] = nullptr;
-                    pb->epoch = p.cache.epoch();
+            if (prev) {
+                if (prev->epoch != cache.epoch()) {
+                    prev->succ[0] = prev->succ[1] = nullptr;
+                    prev->epoch = cache.epoch();
                 }
-                int slot = pb->succ[0] ? 1 : 0;
-                pb->succ_eip[slot] = eip;
-                pb->succ[slot] = b;
+                int slot = prev->succ[0] ? 1 : 0;
+                prev->succ_eip[slot] = eip;
+                prev->succ[slot] = b;
             }
         }
-        cur_block = b;
+        c.m_block = b;
         c.m_icount += b->guest_insns;
         p.stats.blocks_executed++;
         const Insn* i = b->insns;
@@ -103,19 +91,38 @@ int run_process(Process& p) {
             c.m_cur = i;
             i->fn(c, *i);
         } while (++i != end);
+        if (c.m_event != CpuEvent::None) return;
         prev = b;
-        if (c.m_event != CpuEvent::None) {
-            CpuEvent ev = c.m_event;
-            c.m_event = CpuEvent::None;
-            c.m_cur = nullptr;
-            if (ev == CpuEvent::Int80) gate_int80(p);
-            else if (ev == CpuEvent::Sysenter) gate_sysenter(p);
-            if (p.exited) return finish_process(p);
-            prev = nullptr;
-            refresh_vvar_if_due(p);
-            deliver_pending_signals(p);
-            if (p.exited) return finish_process(p);
-        }
+    }
+}
+
+int run_process(Process& p) {
+    Cpu& c = p.cpu;
+    install_host_signal_handlers(p);
+    if (sigsetjmp(c.m_fault_jmp, 0)) {
+        // A handler, the decoder or the host SIGSEGV handler raised a guest exception. Instructions
+        // after the faulting one in its block did not retire.
+        DecodedBlock* b = c.m_block;
+        if (b && c.m_cur && c.m_cur >= b->insns && c.m_cur < b->insns + b->count)
+            c.m_icount -= static_cast<uint64_t>(b->insns + b->guest_insns - c.m_cur);
+        if (c.m_cur) c.m_eip = c.m_cur->eip;
+        c.m_event = CpuEvent::None;
+        c.m_block = nullptr;
+        deliver_fault(p, c.m_fault);
+        if (p.exited) return finish_process(p);
+    }
+    for (;;) {
+        run_until_event(p, c);
+        CpuEvent ev = c.m_event;
+        c.m_event = CpuEvent::None;
+        c.m_cur = nullptr;
+        c.m_block = nullptr;
+        if (ev == CpuEvent::Int80) gate_int80(p);
+        else if (ev == CpuEvent::Sysenter) gate_sysenter(p);
+        if (p.exited) return finish_process(p);
+        refresh_vvar_if_due(p);
+        deliver_pending_signals(p);
+        if (p.exited) return finish_process(p);
     }
 }
 

@@ -38,6 +38,7 @@ struct CpuFault {
 };
 
 struct Insn;
+struct DecodedBlock;
 struct Process;
 
 // One GDT TLS entry as set_thread_area(2) fills it.
@@ -60,6 +61,7 @@ struct Cpu {
 
     uint8_t* m_mem = nullptr;       // host address of guest address 0
     const Insn* m_cur = nullptr;    // the record executing now: gives the EIP of a fault
+    DecodedBlock* m_block = nullptr; // the block executing now: corrects the retired count on a fault
     uint64_t m_icount = 0;          // instructions retired (per block, corrected on faults)
     uint64_t m_tsc_offset = 0;
 
