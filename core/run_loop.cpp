@@ -12,7 +12,6 @@
 #include "core/process.h"
 #include "core/vdso_mapping.h"
 #include "cpu/decoder.h"
-#include "syscalls/gate_costs.h"
 #include "syscalls/gates.h"
 #include "syscalls/guest_signals.h"
 
