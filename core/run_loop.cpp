@@ -21,7 +21,6 @@ Process::Process(const Options& o) : opts(o), identity(default_cpu_identity()) {
     cpu.m_mem = mem.base();
     cpu.m_process = this;
     cpu.m_model = &identity;
-    install_cpu_model(*this, default_cpu_model());
 }
 
 namespace {
@@ -43,7 +42,7 @@ DecodedBlock* block_at(Process& p, uint32_t eip) {
     DecodedBlock* b = p.cache.find(eip);
     if (b) return b;
     DecodeFailure fail;
-    b = decode_block(p.mem, eip, fail, &p.costs.decode);
+    b = decode_block(p.mem, eip, fail);
     if (!b) {
         p.cpu.m_cur = nullptr;
         p.cpu.m_eip = eip;
