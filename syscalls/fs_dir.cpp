@@ -100,17 +100,17 @@ int32_t do_getdents(Process& p, int fd, uint32_t buf, uint32_t count, bool old) 
     uint32_t n = std::min(count, kMaxChunk);
     uint32_t room = writable_prefix(p, buf, n);
     std::vector<uint8_t> recs;
-    if (room == 0 && n > 0) {
+    int32_t r = room > 0 || n == 0 ? read_records(fd, old, room, recs) : -EINVAL;
+    if (r == -EINVAL && room < n) {
+        // The first record did not fit the writable part. With the guest's whole count the
+        // kernel either finds it too big for the count as well (EINVAL), has nothing left (0), or
+        // faults storing it: EFAULT, the position unchanged.
         off_t pos = lseek(fd, 0, SEEK_CUR);
-        int32_t r = read_records(fd, old, n, recs);
+        r = read_records(fd, old, n, recs);
         if (r <= 0) return r;
         lseek(fd, pos, SEEK_SET);
         return -EFAULT;
     }
-    int32_t r = read_records(fd, old, room, recs);
-    // "Result buffer too small" for a record that would have fitted the guest's count: the kernel
-    // would have faulted writing it.
-    if (r == -EINVAL && room < n) return -EFAULT;
     if (r > 0 && !p.mem.write(buf, recs.data(), static_cast<uint32_t>(r))) return -EFAULT;
     return r;
 }

@@ -253,6 +253,8 @@ static void dirs(void)
     SHOW("getdents64 at the end, bad buffer (0, no fault)", syscall(SYS_getdents64, fd, bad_ptr(1), 4096));
     SHOW("getdents64 count 0", (lseek(fd, 0, SEEK_SET), syscall(SYS_getdents64, fd, buf, 0)));
     SHOW("getdents64 count 8 (too small)", syscall(SYS_getdents64, fd, buf, 8));
+    SHOW("getdents64 count 8, 4 writable bytes (EINVAL first)", syscall(SYS_getdents64, fd, m + 4092, 8));
+    SHOW("getdents (old) count 8, 0 writable bytes (EINVAL first)", syscall(SYS_getdents, fd, m + 4096, 8));
     n = 0;
     r = syscall(SYS_getdents64, fd, tail + 60, 4096);
     printf("getdents64 into 40 writable bytes: %s\n", r < 0 ? errname(errno) : "some records");
