@@ -52,7 +52,7 @@ template <typename T, uint16_t (*Host)(f80, T, uint16_t), bool Pop> void fcom_me
         asm volatile(GATE386_X87_RUN(insn " %%st(1), %%st")                                       \
                      : "=a"(sw), "=@ccz"(z), "=@ccp"(p), "=@ccc"(cf) : "t"(a), "u"(b), GATE386_X87_CW); \
         fl = (z ? kFlagZF : 0) | (p ? kFlagPF : 0) | (cf ? kFlagCF : 0);                          \
-        return sw;                                                                                \
+        return host_sw(sw);                                                                                \
     }
 GATE386_X87_COMI(host_fcomi, "fcomi")
 GATE386_X87_COMI(host_fucomi, "fucomi")
@@ -89,7 +89,7 @@ void ftst(Cpu& c, const Insn& i) {
     f80 a = st(x, 0);
     uint16_t cw = cw_exact(x);
     asm volatile(GATE386_X87_RUN("ftst") : "=a"(hsw) : "t"(a), GATE386_X87_CW);
-    merge_compare(x, hsw, kFswCond);
+    merge_compare(x, host_sw(hsw), kFswCond);
 }
 
 // FXAM classifies ST(0) even when it is empty; the host examines the same bits, and for an empty
@@ -105,8 +105,10 @@ void fxam(Cpu& c, const Insn& i) {
         asm volatile("fnclex\n\tfldcw %[cw]\n\tfld %%st(0)\n\tffree %%st(0)\n\tfxam\n\tfnstsw %%ax\n\t"
                      "fstp %%st(0)\n\tfnclex\n\tfldcw %[hcw]"
                      : "=a"(hsw) : "t"(a), GATE386_X87_CW);
+        g_host_cc = 0xffff;   // the FSTP of the freed register rewrote C1
     } else {
         asm volatile(GATE386_X87_RUN("fxam") : "=a"(hsw) : "t"(a), GATE386_X87_CW);
+        host_sw(hsw);
     }
     x.sw = uint16_t((x.sw & ~kFswCond) | (hsw & kFswCond));
 }

@@ -32,6 +32,16 @@ uint16_t fop_of(const InsnDesc& d) {
     raise_fault(c, SIGFPE, code, i.eip);
 }
 
+uint16_t g_host_cc = 0xffff;
+
+// FLDENV of an image with the host's control word, the wanted condition codes, TOP 0 and every
+// register empty: valid because the host register stack is empty at a call.
+__attribute__((noinline)) void set_host_cc(uint16_t cc) {
+    const uint32_t env[7] = {0xffff0000u | kHostCw, 0xffff0000u | cc, 0xffffffffu, 0, 0, 0, 0xffff0000u};
+    asm volatile("fldenv %0" : : "m"(env));
+    g_host_cc = cc;
+}
+
 void x87_reset_state(X87State& x) {
     x.cw = kFcwDefault;
     x.sw = 0;

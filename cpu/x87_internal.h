@@ -62,10 +62,28 @@ inline void check_pending(Cpu& c, const Insn& i) {
     if (__builtin_expect(c.m_x87.sw & kFswES, 0)) raise_pending(c, i);
 }
 
+// Condition codes an instruction leaves alone (FPREM with an invalid operand, C0/C2/C3 after
+// arithmetic, ...) keep their previous value on hardware. For the host instruction to do the same,
+// the host's condition codes must equal the guest's when it runs. g_host_cc records what the host
+// holds (every primitive reads it back with FNSTSW; FNCLEX and FLDCW keep it); on a mismatch (after
+// FNINIT, FLDENV, a stack fault emulated here, ...) it is loaded with FLDENV, outside the primitives
+// where the host register stack is empty (x86-64 psABI 3.2.1). 0xffff: unknown.
+extern uint16_t g_host_cc;
+void set_host_cc(uint16_t cc);
+inline void sync_host_cc(const X87State& x) {
+    uint16_t want = x.sw & kFswCond;
+    if (__builtin_expect(want != g_host_cc, 0)) set_host_cc(want);
+}
+inline uint16_t host_sw(uint16_t sw) {
+    g_host_cc = sw & kFswCond;
+    return sw;
+}
+
 // Prologue of a waiting non-control instruction: the pending check, then the last-instruction
 // pointers (SDM Vol.1 8.1.8/8.1.10). `imm2` holds the 11-bit opcode, computed at decode time.
 inline void begin(Cpu& c, const Insn& i) {
     check_pending(c, i);
+    sync_host_cc(c.m_x87);
     c.m_x87.fip = i.eip;
     c.m_x87.fcs = c.m_seg_sel[1];
     c.m_x87.fop = uint16_t(i.imm2);
@@ -168,12 +186,14 @@ inline const uint16_t kHostCwVar = kHostCw;
 #define GATE386_X87_UNARY(name, insn)                                                             \
     static inline f80 name(f80 a, uint16_t cw, uint16_t& sw) {                                           \
         asm volatile(GATE386_X87_RUN(insn) : "+t"(a), "=a"(sw) : GATE386_X87_CW);                 \
+        host_sw(sw);                                                                              \
         return a;                                                                                 \
     }
 // ST(0) := ST(0) op ST(1), ST(1) stays  (FADD FSUB ... FPREM FPREM1 FSCALE)
 #define GATE386_X87_BINARY(name, insn)                                                            \
     static inline f80 name(f80 a, f80 b, uint16_t cw, uint16_t& sw) {                                    \
         asm volatile(GATE386_X87_RUN(insn) : "+t"(a), "=a"(sw) : "u"(b), GATE386_X87_CW);         \
+        host_sw(sw);                                                                              \
         return a;                                                                                 \
     }
 // ST(1) := ST(1) op ST(0), pop  (FPATAN FYL2X FYL2XP1): run with kPreMask so the pop happens.
@@ -182,12 +202,14 @@ inline const uint16_t kHostCwVar = kHostCw;
         f80 r;                                                                                    \
         asm volatile(GATE386_X87_RUN(insn)                                                        \
                      : "=t"(r), "=a"(sw) : "0"(st0), "u"(st1), GATE386_X87_CW : "st(1)");         \
+        host_sw(sw);                                                                              \
         return r;                                                                                 \
     }
 // ST(0) := ST(0) op memory  (FADD m32 ... FIDIVR m16)
 #define GATE386_X87_MEM(name, insn, T)                                                            \
     static inline f80 name(f80 a, T m, uint16_t cw, uint16_t& sw) {                                      \
         asm volatile(GATE386_X87_RUN(insn " %[m]") : "+t"(a), "=a"(sw) : [m] "m"(m), GATE386_X87_CW); \
+        host_sw(sw);                                                                              \
         return a;                                                                                 \
     }
 // Push from memory (FLD m32/m64, FILD, FBLD): run with kPreMask.
@@ -195,6 +217,7 @@ inline const uint16_t kHostCwVar = kHostCw;
     static inline f80 name(const T& m, uint16_t cw, uint16_t& sw) {                                      \
         f80 r;                                                                                    \
         asm volatile(GATE386_X87_RUN(insn " %[m]") : "=t"(r), "=a"(sw) : [m] "m"(m), GATE386_X87_CW); \
+        host_sw(sw);                                                                              \
         return r;                                                                                 \
     }
 // Push a constant (FLD1 FLDPI ...): the rounding control applies to the inexact ones.
@@ -202,31 +225,34 @@ inline const uint16_t kHostCwVar = kHostCw;
     static inline f80 name(uint16_t cw, uint16_t& sw) {                                                  \
         f80 r;                                                                                    \
         asm volatile(GATE386_X87_RUN(insn) : "=t"(r), "=a"(sw) : GATE386_X87_CW);                 \
+        host_sw(sw);                                                                              \
         return r;                                                                                 \
     }
 // Store ST(0) to memory without popping (FST m32/m64, FIST m16/m32).
 #define GATE386_X87_STORE(name, insn, T)                                                          \
     static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                                    \
         asm volatile(GATE386_X87_RUN(insn " %[m]") : [m] "=m"(m), "=a"(sw) : "t"(a), GATE386_X87_CW); \
+        host_sw(sw);                                                                              \
     }
 // Popping-only stores (FISTP m64, FISTTP, FBSTP) run on a copy of ST(0): with kPreMask.
 #define GATE386_X87_STORE_POP(name, insn, T)                                                      \
     static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                                    \
         asm volatile(GATE386_X87_RUN("fld %%st(0)\n\t" insn " %[m]")                              \
                      : [m] "=m"(m), "=a"(sw) : "t"(a), GATE386_X87_CW);                           \
+        host_sw(sw);                                                                              \
     }
 // Compare ST(0) with ST(1) or memory: the status word carries C0 C2 C3.
 #define GATE386_X87_CMP(name, insn)                                                               \
     static inline uint16_t name(f80 a, f80 b, uint16_t cw) {                                             \
         uint16_t sw;                                                                              \
         asm volatile(GATE386_X87_RUN(insn) : "=a"(sw) : "t"(a), "u"(b), GATE386_X87_CW);          \
-        return sw;                                                                                \
+        return host_sw(sw);                                                                                \
     }
 #define GATE386_X87_CMP_MEM(name, insn, T)                                                        \
     static inline uint16_t name(f80 a, T m, uint16_t cw) {                                               \
         uint16_t sw;                                                                              \
         asm volatile(GATE386_X87_RUN(insn " %[m]") : "=a"(sw) : "t"(a), [m] "m"(m), GATE386_X87_CW); \
-        return sw;                                                                                \
+        return host_sw(sw);                                                                                \
     }
 
 // Packed BCD operand of FBLD/FBSTP (SDM Vol.1 4.7).
