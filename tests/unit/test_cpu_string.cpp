@@ -90,6 +90,8 @@ struct HostRegs {
                      : "cc", "memory");                                                           \
     }
 HOST_STRING(host_rep_movsb, "rep movsb")
+HOST_STRING(host_repne_movsb, "repne movsb")
+HOST_STRING(host_repne_stosd, "repne stosl")
 HOST_STRING(host_rep_movsw, "rep movsw")
 HOST_STRING(host_rep_movsd, "rep movsl")
 HOST_STRING(host_rep_stosb, "rep stosb")
@@ -158,6 +160,9 @@ TEST_CASE("rep movs: non-overlapping copies across pages, both directions") {
     compare({0xf3, 0xa4}, host_rep_movsb, {0x1ff3, 0x3ff0, 0x1ff0, 0, true}, init);
     compare({0xf3, 0xa5}, host_rep_movsd, {0x1ffd, 0x3f01, 2000, 0, true}, init);
     compare({0x66, 0xf3, 0xa5}, host_rep_movsw, {0x3000, 0x1800, 1000, 0, true}, init);
+    // F2 on MOVS/STOS repeats like F3: the count is the only condition.
+    compare({0xf2, 0xa4}, host_repne_movsb, {0x13, 0x2005, 0x1ff3, 0, false, kFlagZF}, init);
+    compare({0xf2, 0xab}, host_repne_stosd, {0, 0x1005, 0x333, 0x01020304, false}, init);
 }
 
 TEST_CASE("rep movs: overlapping ranges follow the element order, not memmove") {
