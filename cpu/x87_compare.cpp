@@ -117,7 +117,7 @@ void fxam(Cpu& c, const Insn& i) {
 
 template <CmpFn Host, int Pops> bool sel_fcom_st_only(const InsnDesc& d, Insn& r) {
     fill_x87(d, r);
-    r.r2 = d.nops >= 1 && is_st(d.ops[0]) ? st_index(d.ops[0]) : 1;
+    r.r2 = st_operand(d, 1);
     r.fn = fcom_st<Host, Pops>;
     return true;
 }
@@ -148,7 +148,7 @@ template <bool Pop> bool sel_ficom(const InsnDesc& d, Insn& r) {
 
 template <ComiFn Host, bool Pop> bool sel_fcomi(const InsnDesc& d, Insn& r) {
     fill_x87(d, r);
-    r.r2 = d.nops >= 2 && is_st(d.ops[1]) ? st_index(d.ops[1]) : 1;
+    r.r2 = st_operand(d, 1);
     r.fn = fcomi<Host, Pop>;
     return true;
 }

@@ -269,6 +269,13 @@ uint16_t fop_of(const InsnDesc& d);
 // ST index of an x87 register operand.
 inline uint8_t st_index(const OperandDesc& o) { return o.reg; }
 inline bool is_st(const OperandDesc& o) { return is_reg(o) && o.rclass == RegClass::X87; }
+// The explicit ST(i) of a one-register instruction (FCOM, FUCOMP, FXCH, ...). Zydis lists it
+// alone for some mnemonics and after an explicit ST(0) for others (FUCOMP: "st0, st1").
+inline uint8_t st_operand(const InsnDesc& d, uint8_t dflt) {
+    if (d.nops >= 2 && is_st(d.ops[1])) return st_index(d.ops[1]);
+    if (d.nops >= 1 && is_st(d.ops[0])) return st_index(d.ops[0]);
+    return dflt;
+}
 // Fills the common fields of an x87 record; returns false for shapes no x87 handler takes.
 inline void fill_x87(const InsnDesc& d, Insn& rec) { rec.imm2 = fop_of(d); }
 

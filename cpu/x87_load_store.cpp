@@ -179,7 +179,7 @@ template <bool Pop> void ffree(Cpu& c, const Insn& i) {
     X87State& x = c.m_x87;
     begin(c, i);
     x.valid &= uint8_t(~(1u << phys(x, i.r1)));
-    if (Pop) x.top = (x.top + 1) & 7;
+    if (Pop) pop(x);   // FFREEP: the pop empties ST(0) too
 }
 
 template <int Delta> void fincdecstp(Cpu& c, const Insn& i) {
@@ -281,7 +281,7 @@ template <LoadFn Host> bool sel_const(const InsnDesc& d, Insn& r) {
 
 bool sel_fxch(const InsnDesc& d, Insn& r) {
     fill_x87(d, r);
-    r.r2 = d.nops >= 1 && is_st(d.ops[0]) ? st_index(d.ops[0]) : 1;
+    r.r2 = st_operand(d, 1);
     r.fn = fxch;
     return true;
 }

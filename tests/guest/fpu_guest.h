@@ -10,9 +10,11 @@
 
 #include "guest_util.h"
 
+/* One 80-bit value in a 16-byte slot, so that arrays of them match "fstpt 16*k(%reg)". */
 typedef struct {
     uint64_t m;
     uint16_t se;
+    uint16_t pad[3];
 } x80;
 
 /* Operand table: every class of double-extended value. */

@@ -140,6 +140,24 @@ COMI(fucomi)
 COMI(fcomip)
 COMI(fucomip)
 
+// Explicit ST(i) operands: Zydis describes some of these as "st0, st(i)" and others as "st(i)".
+FPU_CASE(explicit_sti, "fldcw 32(%ebx)\n fldz\n fldt 16(%ebx)\n fldt (%ebx)\n fucomp %st(1)\n fnstsw 300(%ebx)\n"
+                       " fldt (%ebx)\n fucom %st(2)\n fnstsw 302(%ebx)\n fcom %st(1)\n fnstsw 304(%ebx)\n"
+                       " fcomp %st(2)\n fnstsw 306(%ebx)\n fldt (%ebx)\n fxch %st(2)\n fucomi %st(2), %st\n"
+                       " setz 310(%ebx)\n setc 311(%ebx)\n fcomip %st(1), %st\n setz 312(%ebx)\n"
+                       " setc 313(%ebx)\n fnstsw 308(%ebx)\n fstpt 256(%ebx)\n fstpt 272(%ebx)\n fstpt 288(%ebx)")
+// The undocumented aliases: FXCH4 (DD C8+i), FXCH7 (DF C8+i), FCOM2 (DC D0+i), FCOMP3 (DC D8+i),
+// FCOMP5 (DE D0+i), FSTP1 (D9 D8+i), FSTP8 (DF D0+i), FSTP9 (DF D8+i), FFREEP (DF C0+i).
+FPU_CASE(aliases, "fldcw 32(%ebx)\n fld1\n fldz\n fldt 16(%ebx)\n fldt (%ebx)\n .byte 0xdd, 0xca\n"
+                  " .byte 0xdc, 0xd2\n fnstsw 300(%ebx)\n .byte 0xdc, 0xd9\n fnstsw 302(%ebx)\n"
+                  " .byte 0xde, 0xd1\n fnstsw 304(%ebx)\n .byte 0xdf, 0xc9\n .byte 0xd9, 0xd9\n"
+                  " .byte 0xdf, 0xc1\n fnstsw 306(%ebx)\n fldt (%ebx)\n fldt 16(%ebx)\n .byte 0xdf, 0xd1\n"
+                  " .byte 0xdf, 0xd9\n fnstsw 308(%ebx)\n fnstenv 320(%ebx)\n fnsave 352(%ebx)")
+TEST_CASE("x87 comparisons and FXCH with explicit ST(i) operands, and the alias encodings") {
+    all_pairs(case_explicit_sti);
+    all_pairs(case_aliases, {{332, 4}, {336, 2}, {340, 4}, {344, 2}, {364, 4}, {368, 2}, {372, 4}, {376, 2}});
+}
+
 FPU_CASE(fcom_m32, "fldcw 32(%ebx)\n fldt (%ebx)\n fcoms 48(%ebx)\n fnstsw 300(%ebx)\n fcomps 48(%ebx)\n fnstsw 302(%ebx)")
 FPU_CASE(fcom_m64, "fldcw 32(%ebx)\n fldt (%ebx)\n fcoml 56(%ebx)\n fnstsw 300(%ebx)\n fcompl 56(%ebx)\n fnstsw 302(%ebx)")
 FPU_CASE(ficom_16, "fldcw 32(%ebx)\n fldt (%ebx)\n ficoms 64(%ebx)\n fnstsw 300(%ebx)\n ficomps 64(%ebx)\n fnstsw 302(%ebx)")
