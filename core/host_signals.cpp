@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/process.h"
+#include "cpu/exceptions.h"
 
 namespace gate386 {
 
@@ -15,12 +16,32 @@ namespace {
 
 Process* g_process = nullptr;
 
+// A store just changed code in the page the running block was decoded from: the records after the
+// storing instruction are stale. Retire them in place (the block is dropped at the next boundary)
+// and continue at the next instruction, which is then decoded afresh — as x86 processors detect
+// self-modifying code within the pipeline (SDM Vol.3 11.6).
+void cut_running_block(Cpu& c, uint32_t page) {
+    DecodedBlock* b = c.m_block;
+    if (!b || !c.m_cur) return;
+    uint32_t last = b->end > b->entry ? b->end - 1 : b->entry;
+    if (page_down(b->entry) > page || page_down(last) < page) return;
+    Insn* next = const_cast<Insn*>(c.m_cur) + 1;
+    Insn* end = b->insns + b->count;
+    if (next >= end) return;
+    next->fn = insn_continue_at;
+    next->imm = next->eip;
+    for (Insn* r = next + 1; r < end; ++r) r->fn = insn_skip;
+}
+
 void on_host_fault(int sig, siginfo_t* si, void*) {
     Process* p = g_process;
     if (p && p->mem.contains_host(si->si_addr)) {
         uint64_t off = static_cast<uint8_t*>(si->si_addr) - p->mem.base();
-        if (sig == SIGSEGV && off < kGuestSpace && p->mem.handle_code_write(static_cast<uint32_t>(off)))
-            return;   // the store retries on a now-writable page; its blocks go at the next boundary
+        if (sig == SIGSEGV && off < kGuestSpace && p->mem.handle_code_write(static_cast<uint32_t>(off))) {
+            // The store retries on a now-writable page; its blocks go at the next boundary.
+            cut_running_block(p->cpu, page_down(static_cast<uint32_t>(off)));
+            return;
+        }
         uint32_t addr = off < kGuestSpace ? static_cast<uint32_t>(off) : static_cast<uint32_t>(off - kGuestSpace);
         int code = sig == SIGBUS ? int(BUS_ADRERR)
                  : (off < kGuestSpace && p->mem.region_at(addr)) ? int(SEGV_ACCERR) : int(SEGV_MAPERR);

@@ -49,6 +49,8 @@ void insn_fetch_fault(Cpu& c, const Insn& i) { raise_fault(c, SIGSEGV, SEGV_MAPE
 
 void insn_continue_at(Cpu& c, const Insn& i) { c.m_eip = i.imm; }
 
+void insn_skip(Cpu&, const Insn&) {}
+
 void record_unimplemented(uint32_t eip, const std::string& text) { unimplemented_texts()[eip] = text; }
 
 bool wrap_addr16(const InsnDesc& d, Insn& rec) {
