@@ -140,10 +140,12 @@ template <typename Op, bool MmxToo = true> bool sel_int(const InsnDesc& d, Insn&
     return false;
 }
 
-// EMMS empties every x87 register so that x87 code can follow (SDM Vol.2A EMMS).
+// EMMS empties every x87 register so that x87 code can follow, and like every MMX instruction
+// sets TOP to 0 (SDM Vol.1 Table 9-3; observed on this host).
 void emms(Cpu& c, const Insn& i) {
     x87::check_pending(c, i);
     c.m_x87.valid = 0;
+    c.m_x87.top = 0;
 }
 
 }  // namespace

@@ -83,7 +83,8 @@ TEST_CASE("SIMD shifts by immediates, QDQ unpacks, shuffles, word moves and MMX 
 // valid, TOP 0), so the next push overflows as on hardware.
 FPU_CASE(mmx_x87_mix, "fldt (%ebx)\n fld1\n movq 16(%ebx), %mm1\n paddb %mm1, %mm1\n fnstenv 256(%ebx)\n"
                       " fld1\n fnstsw 288(%ebx)\n fnsave 320(%ebx)\n fldt (%ebx)\n movq %mm7, 440(%ebx)\n"
-                      " emms\n fldt 16(%ebx)\n fnstsw 448(%ebx)\n fstpt 464(%ebx)")
+                      " emms\n fldt 16(%ebx)\n fnstsw 448(%ebx)\n fstpt 464(%ebx)\n fldz\n fld1\n emms\n"
+                      " fnstsw 450(%ebx)")
 TEST_CASE("MMX instructions share the x87 registers, TOP and tags") {
     random_inputs(case_mmx_x87_mix, 40, {{268, 4}, {272, 2}, {276, 4}, {280, 2}, {332, 4}, {336, 2}, {340, 4}, {344, 2}});
 }
