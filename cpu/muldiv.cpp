@@ -1,8 +1,9 @@
 // Multiplication and division: MUL IMUL (one, two and three operands) DIV IDIV (SDM Vol.2A "MUL",
 // "IMUL", "DIV", "IDIV"). Handlers are templates over (operation × operand form × width).
 //
-// Flags the SDM leaves undefined follow this project's oracle host (AMD EPYC), checked natively over
-// all 8-bit operand pairs and random wider ones, and re-checked by tests/unit/test_cpu_muldiv.cpp:
+// Flags the SDM leaves undefined follow this project's oracle host (AMD EPYC), established natively
+// (every 8-bit DIV/IDIV input, random operands for the other forms and widths) and re-checked by
+// tests/unit/test_cpu_muldiv.cpp:
 //  - MUL/IMUL set CF = OF as the SDM says and leave SF ZF AF PF unchanged;
 //  - DIV/IDIV leave CF and OF unchanged and set AF = 1, SF = ZF = PF = 0.
 #include <csignal>
