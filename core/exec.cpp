@@ -125,6 +125,10 @@ bool exec_program(Process& p, const std::string& path, const std::vector<std::st
     c.m_eflags_rest = 0x202;
     c.m_lf_res = 1;
     c.m_lf_aux = 0;
+    // A new program starts with the FPU and SSE state in their initial configuration (x87 control
+    // word 0x37f, everything empty and zero, MXCSR 0x1f80), as execve's fpstate reset leaves them.
+    c.m_x87 = X87State{};
+    c.m_sse = SseState{};
     return true;
 }
 
