@@ -191,7 +191,7 @@ bool GuestMemory::check(uint32_t addr, uint32_t len, int prot) const {
     if (end > kGuestSpace) return false;
     while (a < end) {
         const Region* r = region_at(static_cast<uint32_t>(a));
-        if (!r || (r->prot & prot) != prot || r->prot == 0) return false;
+        if (!r || (r->prot & prot) != prot) return false;
         a = r->end ? r->end : kGuestSpace;
     }
     return true;

@@ -35,6 +35,7 @@ int32_t do_mmap(Process& p, uint32_t addr, uint32_t len, uint32_t prot, uint32_t
     bool shared = (flags & 3) == MAP_SHARED || (flags & 3) == MAP_SHARED_VALIDATE;
     if ((flags & 3) == 0) return -EINVAL;
     bool anon = flags & MAP_ANONYMOUS;
+    if (!anon && fd < 0) return -EBADF;
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if (fixed && (flags & MAP_FIXED_NOREPLACE)) {
         for (uint64_t pg = page_down(addr); pg < uint64_t(addr) + len; pg += kPageSize)
