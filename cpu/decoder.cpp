@@ -32,6 +32,10 @@ Mn map_mnemonic(ZydisMnemonic m) {
 #define GATE386_MN_CASE(n) case ZYDIS_MNEMONIC_##n: return Mn::n;
         GATE386_MNEMONICS(GATE386_MN_CASE)
 #undef GATE386_MN_CASE
+    // None of the emulated CPUs has BMI1/ABM: there F3 0F BC/BD are BSF/BSR with an ignored REP
+    // prefix (SDM Vol.2B TZCNT: "on processors that do not support TZCNT, executes as BSF").
+    case ZYDIS_MNEMONIC_TZCNT: return Mn::BSF;
+    case ZYDIS_MNEMONIC_LZCNT: return Mn::BSR;
     default: return Mn::Count;
     }
 }

@@ -14,6 +14,7 @@ void register_bitops();       // bitops.cpp: BT BTS BTR BTC BSF BSR
 void register_string();       // string.cpp: MOVS STOS LODS CMPS SCAS with REP prefixes
 void register_atomic();       // atomic.cpp: CMPXCHG CMPXCHG8B XADD
 void register_bcd();          // bcd.cpp: DAA DAS AAA AAS AAM AAD
+void register_bound();        // bound.cpp: BOUND
 void register_x87_load_store();    // x87_load_store.cpp: FLD FST FILD FIST FBLD FXCH FCMOVcc ...
 void register_x87_arith();         // x87_arith.cpp: FADD..FDIVR, FSQRT FPREM FSCALE FXTRACT ...
 void register_x87_compare();       // x87_compare.cpp: FCOM FUCOM FICOM FCOMI FTST FXAM

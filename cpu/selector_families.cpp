@@ -16,6 +16,7 @@ void register_all_selectors() {
     register_string();
     register_atomic();
     register_bcd();
+    register_bound();
     register_x87_load_store();
     register_x87_arith();
     register_x87_compare();
