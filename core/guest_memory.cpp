@@ -1,5 +1,6 @@
 #include "core/guest_memory.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -133,6 +134,17 @@ int GuestMemory::unmap(uint32_t addr, uint32_t len) {
          -1, 0);
     erase_range(addr, static_cast<uint32_t>(end));
     return 0;
+}
+
+void GuestMemory::reset() {
+    // One MAP_FIXED replacement of the whole window (the guard above it stays as it is) returns
+    // every page to the kernel in a single call.
+    mmap(m_base, kGuestSpace, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    m_regions.clear();
+    std::fill(m_code_pages.begin(), m_code_pages.end(), false);
+    m_dirty_count = 0;
+    m_dirty_overflow = false;
+    m_mmap_top = kDefaultMmapTop;
 }
 
 int GuestMemory::protect(uint32_t addr, uint32_t len, int prot) {

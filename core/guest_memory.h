@@ -44,6 +44,10 @@ public:
                 const std::string& name = {});
     int unmap(uint32_t addr, uint32_t len);
     int protect(uint32_t addr, uint32_t len, int prot);
+    // Drops every guest mapping, as execve's exec_mmap does with the old mm: the window becomes one
+    // PROT_NONE reservation again, no page is a code page and the mmap base is back at its default.
+    // The caller invalidates the block cache.
+    void reset();
     // A free range of len bytes searched top-down below m_mmap_top (the 2.6 layout), or 0.
     uint32_t find_free(uint32_t len, uint32_t below = 0) const;
 
@@ -72,7 +76,8 @@ public:
     uint32_t m_dirty_pages[64] = {};
     bool m_dirty_overflow = false;
 
-    uint32_t m_mmap_top = 0xb8000000u;   // below the 3 GiB stack top, as 2.6 kernels laid it out
+    static constexpr uint32_t kDefaultMmapTop = 0xb8000000u;   // below the 3 GiB stack top, as 2.6 kernels laid it out
+    uint32_t m_mmap_top = kDefaultMmapTop;
 
 private:
     void queue_dirty(uint32_t page);

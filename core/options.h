@@ -18,6 +18,8 @@ struct Options {
     std::string gate = "auto";                     // --gate auto|int80|sysenter
     std::string argv0;                             // -0 ARGV0: guest argv[0] override
     std::string self_path;                         // this gate386 executable (for execve)
+    bool exec_host = false;                        // --exec-host (future): a guest execve of a host
+                                                   // (x86-64) program really runs it instead of -ENOEXEC
 };
 
 }  // namespace gate386

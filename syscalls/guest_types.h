@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <sys/resource.h>
 
 namespace gate386 {
 
@@ -259,5 +260,130 @@ static_assert(offsetof(GuestStat64, st_mode) == 16);
 static_assert(offsetof(GuestStat64, st_size) == 44);
 static_assert(offsetof(GuestStat64, st_blocks) == 56);
 static_assert(offsetof(GuestStat64, st_ino) == 88);
+
+// ---- process lifetime, resources and readiness (proc_lifecycle.cpp, resource.cpp, poll.cpp) ----
+
+// struct rusage as a 32-bit process sees it (include/uapi/linux/resource.h with 32-bit longs;
+// kernel/exit.c put_compat_rusage): two old_timeval32, then 14 longs. 72 bytes.
+struct GuestRusage {
+    GuestTimeval32 ru_utime;
+    GuestTimeval32 ru_stime;
+    int32_t ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap;
+    int32_t ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
+
+    // Longs are truncated to 32 bits, as put_compat_rusage does.
+    static GuestRusage from_host(const struct rusage& r) {
+        auto l = [](long v) { return static_cast<int32_t>(v); };
+        return GuestRusage{{l(r.ru_utime.tv_sec), l(r.ru_utime.tv_usec)}, {l(r.ru_stime.tv_sec), l(r.ru_stime.tv_usec)},
+                           l(r.ru_maxrss), l(r.ru_ixrss), l(r.ru_idrss), l(r.ru_isrss), l(r.ru_minflt),
+                           l(r.ru_majflt), l(r.ru_nswap), l(r.ru_inblock), l(r.ru_oublock), l(r.ru_msgsnd),
+                           l(r.ru_msgrcv), l(r.ru_nsignals), l(r.ru_nvcsw), l(r.ru_nivcsw)};
+    }
+};
+static_assert(sizeof(GuestRusage) == 72);
+static_assert(offsetof(GuestRusage, ru_maxrss) == 16);
+static_assert(offsetof(GuestRusage, ru_nivcsw) == 68);
+
+// siginfo_t (include/uapi/asm-generic/siginfo.h), i386: 128 bytes; three ints, then the union.
+// Only the SIGCHLD member is defined: it is what waitid(2) fills (kernel/exit.c SYSCALL_DEFINE5
+// waitid writes si_signo, si_errno, si_code, si_pid, si_uid and si_status, and nothing else).
+struct GuestSiginfoChild {
+    // Field names without the si_ prefix: <signal.h> defines si_pid and friends as macros.
+    int32_t signo;
+    int32_t err_no;
+    int32_t code;
+    int32_t pid;
+    uint32_t uid;
+    int32_t status;
+    int32_t utime;   // clock_t, 32-bit: not written by waitid
+    int32_t stime;
+    uint8_t pad[96];
+};
+static_assert(sizeof(GuestSiginfoChild) == 128);
+static_assert(offsetof(GuestSiginfoChild, pid) == 12);
+static_assert(offsetof(GuestSiginfoChild, status) == 20);
+static_assert(offsetof(GuestSiginfoChild, utime) == 24);
+
+// struct rlimit with 32-bit longs (getrlimit, ugetrlimit, setrlimit) and struct rlimit64.
+struct GuestRlimit {
+    uint32_t rlim_cur;
+    uint32_t rlim_max;
+};
+static_assert(sizeof(GuestRlimit) == 8);
+struct GuestRlimit64 {
+    uint64_t rlim_cur;
+    uint64_t rlim_max;
+};
+static_assert(sizeof(GuestRlimit64) == 16);
+
+// struct sysinfo (include/uapi/linux/sysinfo.h) with 32-bit longs: 64 bytes, with the libc5
+// padding _f[20 - 2*sizeof(long) - sizeof(u32)] at the end.
+struct GuestSysinfo {
+    int32_t uptime;
+    uint32_t loads[3];
+    uint32_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs;
+    uint16_t pad;
+    uint32_t totalhigh, freehigh;
+    uint32_t mem_unit;
+    uint8_t f[8];
+};
+static_assert(sizeof(GuestSysinfo) == 64);
+static_assert(offsetof(GuestSysinfo, procs) == 40);
+static_assert(offsetof(GuestSysinfo, totalhigh) == 44);
+static_assert(offsetof(GuestSysinfo, mem_unit) == 52);
+
+// struct tms: four clock_t (32-bit long).
+struct GuestTms {
+    int32_t tms_utime, tms_stime, tms_cutime, tms_cstime;
+};
+static_assert(sizeof(GuestTms) == 16);
+
+// struct pollfd: the same 8 bytes everywhere.
+struct GuestPollfd {
+    int32_t fd;
+    int16_t events;
+    int16_t revents;
+};
+static_assert(sizeof(GuestPollfd) == 8);
+static_assert(offsetof(GuestPollfd, revents) == 6);
+
+// struct epoll_event is packed on x86 (include/uapi/linux/eventpoll.h EPOLL_PACKED): 12 bytes.
+struct __attribute__((packed)) GuestEpollEvent {
+    uint32_t events;
+    uint64_t data;
+};
+static_assert(sizeof(GuestEpollEvent) == 12);
+static_assert(offsetof(GuestEpollEvent, data) == 4);
+
+// struct itimerval (two old_timeval32) and the itimerspec pair for timerfd, 32- and 64-bit time.
+struct GuestItimerval32 {
+    GuestTimeval32 it_interval;
+    GuestTimeval32 it_value;
+};
+static_assert(sizeof(GuestItimerval32) == 16);
+struct GuestItimerspec32 {
+    GuestTimespec32 it_interval;
+    GuestTimespec32 it_value;
+};
+static_assert(sizeof(GuestItimerspec32) == 16);
+struct GuestItimerspec64 {
+    GuestTimespec64 it_interval;
+    GuestTimespec64 it_value;
+};
+static_assert(sizeof(GuestItimerspec64) == 32);
+
+// pselect6's sixth argument points at this pair (fs/select.c struct sigset_argpack).
+struct GuestSigsetArgpack {
+    uint32_t ss;       // const sigset_t *
+    uint32_t ss_len;
+};
+static_assert(sizeof(GuestSigsetArgpack) == 8);
+
+// old select(2) (nr 82) passes one pointer to its five arguments (fs/select.c sel_arg_struct).
+struct GuestSelArgs {
+    uint32_t n, inp, outp, exp, tvp;
+};
+static_assert(sizeof(GuestSelArgs) == 20);
 
 }  // namespace gate386
