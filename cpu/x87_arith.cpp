@@ -35,8 +35,7 @@ GATE386_X87_BINARY(host_fprem1, "fprem1")
 
 // FXTRACT pushes: ST(1) := exponent, ST(0) := significand. Run with kPreMask.
 inline void host_fxtract(f80 a, f80& sig, f80& exp, uint16_t cw, uint16_t& sw) {
-    asm volatile(GATE386_X87_RUN("fxtract") : "=t"(sig), "=u"(exp), "=a"(sw) : "0"(a), GATE386_X87_CW);
-    host_sw(sw);
+    GATE386_X87_EXEC("fxtract", ("=t"(sig), "=u"(exp), "=a"(sw)), ("0"(a)))
 }
 
 using UnaryFn = f80 (*)(f80, uint16_t, uint16_t&);

@@ -46,13 +46,13 @@ template <typename T, uint16_t (*Host)(f80, T, uint16_t), bool Pop> void fcom_me
 
 // FCOMI/FUCOMI: ZF PF CF from the comparison, OF SF AF cleared (SDM Vol.2A FCOMI).
 #define GATE386_X87_COMI(name, insn)                                                              \
-    static inline uint16_t name(f80 a, f80 b, uint16_t cw, uint32_t& fl) {                               \
+    static inline uint16_t name(f80 a, f80 b, uint16_t cw, uint32_t& fl) {                        \
         uint16_t sw;                                                                              \
         bool z, p, cf;                                                                            \
-        asm volatile(GATE386_X87_RUN(insn " %%st(1), %%st")                                       \
-                     : "=a"(sw), "=@ccz"(z), "=@ccp"(p), "=@ccc"(cf) : "t"(a), "u"(b), GATE386_X87_CW); \
+        GATE386_X87_EXEC(insn " %%st(1), %%st", ("=a"(sw), "=@ccz"(z), "=@ccp"(p), "=@ccc"(cf)),   \
+                         ("t"(a), "u"(b)))                                                        \
         fl = (z ? kFlagZF : 0) | (p ? kFlagPF : 0) | (cf ? kFlagCF : 0);                          \
-        return host_sw(sw);                                                                                \
+        return sw;                                                                                \
     }
 GATE386_X87_COMI(host_fcomi, "fcomi")
 GATE386_X87_COMI(host_fucomi, "fucomi")
@@ -85,11 +85,11 @@ void ftst(Cpu& c, const Insn& i) {
         if (underflow(x)) x.sw |= kUnordered;
         return;
     }
-    uint16_t hsw;
+    uint16_t sw;
     f80 a = st(x, 0);
     uint16_t cw = cw_exact(x);
-    asm volatile(GATE386_X87_RUN("ftst") : "=a"(hsw) : "t"(a), GATE386_X87_CW);
-    merge_compare(x, host_sw(hsw), kFswCond);
+    GATE386_X87_EXEC("ftst", ("=a"(sw)), ("t"(a)))
+    merge_compare(x, sw, kFswCond);
 }
 
 // FXAM classifies ST(0) even when it is empty; the host examines the same bits, and for an empty
@@ -99,18 +99,18 @@ void fxam(Cpu& c, const Insn& i) {
     X87State& x = c.m_x87;
     begin(c, i);
     f80 a = st(x, 0);
-    uint16_t hsw;
+    uint16_t sw;
     uint16_t cw = cw_premasked(x);
     if (is_empty(x, 0)) {
         asm volatile("fnclex\n\tfldcw %[cw]\n\tfld %%st(0)\n\tffree %%st(0)\n\tfxam\n\tfnstsw %%ax\n\t"
                      "fstp %%st(0)\n\tfnclex\n\tfldcw %[hcw]"
-                     : "=a"(hsw) : "t"(a), GATE386_X87_CW);
-        g_host_cc = 0xffff;   // the FSTP of the freed register rewrote C1
+                     : "=a"(sw) : "t"(a), GATE386_X87_CW);
+        g_host_cc = sw & kHostCcKept;   // the FSTP of the freed register writes only C1
+        g_host_exc = 0;
     } else {
-        asm volatile(GATE386_X87_RUN("fxam") : "=a"(hsw) : "t"(a), GATE386_X87_CW);
-        host_sw(hsw);
+        GATE386_X87_EXEC("fxam", ("=a"(sw)), ("t"(a)))
     }
-    x.sw = uint16_t((x.sw & ~kFswCond) | (hsw & kFswCond));
+    x.sw = uint16_t((x.sw & ~kFswCond) | (sw & kFswCond));
 }
 
 // ---- selectors --------------------------------------------------------------------------------

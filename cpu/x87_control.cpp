@@ -33,13 +33,15 @@ uint16_t fop_of(const InsnDesc& d) {
 }
 
 uint16_t g_host_cc = 0xffff;
+uint16_t g_host_exc = 0xffff;
 
-// FLDENV of an image with the host's control word, the wanted condition codes, TOP 0 and every
-// register empty: valid because the host register stack is empty at a call.
+// FLDENV of an image with the host's control word, the wanted condition codes, no exception flags,
+// TOP 0 and every register empty: valid because the host register stack is empty at a call.
 __attribute__((noinline)) void set_host_cc(uint16_t cc) {
     const uint32_t env[7] = {0xffff0000u | kHostCw, 0xffff0000u | cc, 0xffffffffu, 0, 0, 0, 0xffff0000u};
     asm volatile("fldenv %0" : : "m"(env));
     g_host_cc = cc;
+    g_host_exc = 0;
 }
 
 void x87_reset_state(X87State& x) {

@@ -33,8 +33,16 @@ inline constexpr uint16_t kPreMask = kFswIE | kFswDE | kFswZE;   // pre-computat
 // The "real indefinite" QNaN a masked invalid operation produces (SDM Vol.1 4.8.3.7).
 inline F80 indefinite() { F80 v; v.mant = 0xC000000000000000ull; v.se = 0xFFFF; return v; }
 
-inline f80 to_f80(const F80& v) { f80 r; std::memcpy(&r, &v, 10); return r; }
-inline F80 from_f80(f80 v) { F80 r; std::memcpy(static_cast<void*>(&r), &v, 10); return r; }
+// F80 storage read and written as a host long double in place: FLDT/FSTPT straight from/to the
+// register file (a byte copy through a temporary would make the 10-byte FLDT wait on two narrower
+// stores, which costs more than the operation). may_alias makes the access legal.
+typedef long double f80_in_memory __attribute__((may_alias));
+inline f80 to_f80(const F80& v) { return *reinterpret_cast<const f80_in_memory*>(&v); }
+inline F80 from_f80(f80 v) {
+    F80 r;
+    *reinterpret_cast<f80_in_memory*>(&r) = v;
+    return r;
+}
 
 inline unsigned phys(const X87State& x, unsigned i) { return (x.top + i) & 7; }
 inline bool is_empty(const X87State& x, unsigned i) { return !((x.valid >> phys(x, i)) & 1); }
@@ -42,7 +50,7 @@ inline F80& reg(X87State& x, unsigned i) { return x.r[phys(x, i)]; }
 inline f80 st(const X87State& x, unsigned i) { return to_f80(x.r[phys(x, i)]); }
 inline void set_st(X87State& x, unsigned i, f80 v) {
     unsigned p = phys(x, i);
-    x.r[p] = from_f80(v);
+    *reinterpret_cast<f80_in_memory*>(&x.r[p]) = v;
     x.valid |= uint8_t(1u << p);
 }
 inline void set_st_raw(X87State& x, unsigned i, const F80& v) {
@@ -62,28 +70,41 @@ inline void check_pending(Cpu& c, const Insn& i) {
     if (__builtin_expect(c.m_x87.sw & kFswES, 0)) raise_pending(c, i);
 }
 
+// Host state the primitives rely on (see "host primitives" below).
+//
 // Condition codes an instruction leaves alone (FPREM with an invalid operand, C0/C2/C3 after
 // arithmetic, ...) keep their previous value on hardware. For the host instruction to do the same,
 // the host's condition codes must equal the guest's when it runs. g_host_cc records what the host
-// holds (every primitive reads it back with FNSTSW; FNCLEX and FLDCW keep it); on a mismatch (after
-// FNINIT, FLDENV, a stack fault emulated here, ...) it is loaded with FLDENV, outside the primitives
-// where the host register stack is empty (x86-64 psABI 3.2.1). 0xffff: unknown.
+// holds (every primitive reads it back with FNSTSW; FNCLEX and FLDCW keep it), g_host_exc the
+// host's sticky exception flags. When the codes differ, or the host has a flag the guest has not
+// (after FNCLEX, FNINIT, FLDENV, a stack fault emulated here, ...), both are loaded with FLDENV,
+// outside the primitives where the host register stack is empty (x86-64 psABI 3.2.1).
+// 0xffff: unknown.
+// C1 is left out: every numeric instruction writes it, even on an invalid operation (observed on
+// this host for arithmetic, FPREM, FPATAN, FSIN, FXTRACT, compares, stores and loads), so only C0,
+// C2 and C3 can leak from the host.
+constexpr uint16_t kHostCcKept = kFswC0 | kFswC2 | kFswC3;
 extern uint16_t g_host_cc;
+extern uint16_t g_host_exc;
 void set_host_cc(uint16_t cc);
-inline void sync_host_cc(const X87State& x) {
-    uint16_t want = x.sw & kFswCond;
-    if (__builtin_expect(want != g_host_cc, 0)) set_host_cc(want);
+inline void sync_host(const X87State& x) {
+    uint16_t want = x.sw & kHostCcKept;
+    if (__builtin_expect((want != g_host_cc) | ((g_host_exc & ~x.sw) != 0), 0)) set_host_cc(want);
 }
-inline uint16_t host_sw(uint16_t sw) {
-    g_host_cc = sw & kFswCond;
-    return sw;
+inline void host_sw_fast(uint16_t sw) {
+    g_host_cc = sw & kHostCcKept;
+    g_host_exc = sw & kFswExceptions;
+}
+inline void host_sw_slow(uint16_t sw) {
+    g_host_cc = sw & kHostCcKept;
+    g_host_exc = 0;
 }
 
 // Prologue of a waiting non-control instruction: the pending check, then the last-instruction
 // pointers (SDM Vol.1 8.1.8/8.1.10). `imm2` holds the 11-bit opcode, computed at decode time.
 inline void begin(Cpu& c, const Insn& i) {
     check_pending(c, i);
-    sync_host_cc(c.m_x87);
+    sync_host(c.m_x87);
     c.m_x87.fip = i.eip;
     c.m_x87.fcs = c.m_seg_sel[1];
     c.m_x87.fop = uint16_t(i.imm2);
@@ -163,7 +184,14 @@ inline bool push_raw(X87State& x, const F80& v) {
     x.valid |= uint8_t(1u << p);
     return true;
 }
-inline bool push(X87State& x, f80 v) { return push_raw(x, from_f80(v)); }
+inline bool push(X87State& x, f80 v) {
+    unsigned p = (x.top - 1) & 7;
+    if (__builtin_expect((x.valid >> p) & 1, 0)) return push_raw(x, F80{});   // overflow path
+    x.top = uint8_t(p);
+    *reinterpret_cast<f80_in_memory*>(&x.r[p]) = v;
+    x.valid |= uint8_t(1u << p);
+    return true;
+}
 // True when a push would overflow with IE unmasked (the instruction must then do nothing at all).
 inline bool push_blocked(const X87State& x) {
     return ((x.valid >> ((x.top - 1) & 7)) & 1) && !(x.cw & kFswIE);
@@ -176,83 +204,96 @@ inline uint16_t cw_premasked(const X87State& x) { return x.cw | kPreMask; }
 
 // ---- host primitives --------------------------------------------------------------------------
 // Each runs one instruction under control word `cw` and returns the host status word in `sw`.
+//
+// Fast path, when `cw` is the host's own control word (the guest runs with the default 0x37f, or
+// only masked exceptions and the same rounding/precision): no FLDCW and no FNCLEX, just the
+// instruction and FNSTSW. The host's sticky exception flags then accumulate; that is harmless as
+// long as they are a subset of the guest's (merging them again changes nothing, and with every
+// exception masked the host never sets ES), which sync_host() guarantees before each instruction.
+// Slow path, for any other control word: FNCLEX, the guest's control word, the instruction,
+// FNSTSW, FNCLEX (so an unmasked exception never reaches a waiting host instruction), the host's
+// control word.
 #define GATE386_X87_RUN(body)                                                                     \
     "fnclex\n\tfldcw %[cw]\n\t" body "\n\tfnstsw %%ax\n\tfnclex\n\tfldcw %[hcw]"
+#define GATE386_X87_FAST(body) body "\n\tfnstsw %%ax"
 #define GATE386_X87_CW [cw] "m"(cw), [hcw] "m"(kHostCwVar)
+#define GATE386_UNPAREN(...) __VA_ARGS__
+// One instruction on either path. OUTS and INS are parenthesized operand lists; INS must not be
+// empty (GATE386_X87_CW is appended).
+#define GATE386_X87_EXEC(body, OUTS, INS, ...)                                                    \
+    if (__builtin_expect(cw == kHostCw, 1)) {                                                     \
+        asm volatile(GATE386_X87_FAST(body) : GATE386_UNPAREN OUTS                                \
+                     : GATE386_UNPAREN INS, GATE386_X87_CW __VA_OPT__(:) __VA_ARGS__);            \
+        host_sw_fast(sw);                                                                         \
+    } else {                                                                                      \
+        asm volatile(GATE386_X87_RUN(body) : GATE386_UNPAREN OUTS                                 \
+                     : GATE386_UNPAREN INS, GATE386_X87_CW __VA_OPT__(:) __VA_ARGS__);            \
+        host_sw_slow(sw);                                                                         \
+    }
 
 inline const uint16_t kHostCwVar = kHostCw;
 
 // ST(0) := op ST(0)  (FSQRT FCHS FABS FRNDINT FSIN FCOS F2XM1)
 #define GATE386_X87_UNARY(name, insn)                                                             \
-    static inline f80 name(f80 a, uint16_t cw, uint16_t& sw) {                                           \
-        asm volatile(GATE386_X87_RUN(insn) : "+t"(a), "=a"(sw) : GATE386_X87_CW);                 \
-        host_sw(sw);                                                                              \
+    static inline f80 name(f80 a, uint16_t cw, uint16_t& sw) {                                    \
+        GATE386_X87_EXEC(insn, ("+t"(a), "=a"(sw)), ([dummy] "i"(0)))                             \
         return a;                                                                                 \
     }
 // ST(0) := ST(0) op ST(1), ST(1) stays  (FADD FSUB ... FPREM FPREM1 FSCALE)
 #define GATE386_X87_BINARY(name, insn)                                                            \
-    static inline f80 name(f80 a, f80 b, uint16_t cw, uint16_t& sw) {                                    \
-        asm volatile(GATE386_X87_RUN(insn) : "+t"(a), "=a"(sw) : "u"(b), GATE386_X87_CW);         \
-        host_sw(sw);                                                                              \
+    static inline f80 name(f80 a, f80 b, uint16_t cw, uint16_t& sw) {                             \
+        GATE386_X87_EXEC(insn, ("+t"(a), "=a"(sw)), ("u"(b)))                                     \
         return a;                                                                                 \
     }
 // ST(1) := ST(1) op ST(0), pop  (FPATAN FYL2X FYL2XP1): run with kPreMask so the pop happens.
 #define GATE386_X87_BINARY_POP(name, insn)                                                        \
-    static inline f80 name(f80 st0, f80 st1, uint16_t cw, uint16_t& sw) {                                \
+    static inline f80 name(f80 st0, f80 st1, uint16_t cw, uint16_t& sw) {                         \
         f80 r;                                                                                    \
-        asm volatile(GATE386_X87_RUN(insn)                                                        \
-                     : "=t"(r), "=a"(sw) : "0"(st0), "u"(st1), GATE386_X87_CW : "st(1)");         \
-        host_sw(sw);                                                                              \
+        GATE386_X87_EXEC(insn, ("=t"(r), "=a"(sw)), ("0"(st0), "u"(st1)), "st(1)")                \
         return r;                                                                                 \
     }
 // ST(0) := ST(0) op memory  (FADD m32 ... FIDIVR m16)
 #define GATE386_X87_MEM(name, insn, T)                                                            \
-    static inline f80 name(f80 a, T m, uint16_t cw, uint16_t& sw) {                                      \
-        asm volatile(GATE386_X87_RUN(insn " %[m]") : "+t"(a), "=a"(sw) : [m] "m"(m), GATE386_X87_CW); \
-        host_sw(sw);                                                                              \
+    static inline f80 name(f80 a, T m, uint16_t cw, uint16_t& sw) {                               \
+        GATE386_X87_EXEC(insn " %[m]", ("+t"(a), "=a"(sw)), ([m] "m"(m)))                         \
         return a;                                                                                 \
     }
 // Push from memory (FLD m32/m64, FILD, FBLD): run with kPreMask.
 #define GATE386_X87_LOAD(name, insn, T)                                                           \
-    static inline f80 name(const T& m, uint16_t cw, uint16_t& sw) {                                      \
+    static inline f80 name(const T& m, uint16_t cw, uint16_t& sw) {                               \
         f80 r;                                                                                    \
-        asm volatile(GATE386_X87_RUN(insn " %[m]") : "=t"(r), "=a"(sw) : [m] "m"(m), GATE386_X87_CW); \
-        host_sw(sw);                                                                              \
+        GATE386_X87_EXEC(insn " %[m]", ("=t"(r), "=a"(sw)), ([m] "m"(m)))                         \
         return r;                                                                                 \
     }
 // Push a constant (FLD1 FLDPI ...): the rounding control applies to the inexact ones.
 #define GATE386_X87_CONST(name, insn)                                                             \
-    static inline f80 name(uint16_t cw, uint16_t& sw) {                                                  \
+    static inline f80 name(uint16_t cw, uint16_t& sw) {                                           \
         f80 r;                                                                                    \
-        asm volatile(GATE386_X87_RUN(insn) : "=t"(r), "=a"(sw) : GATE386_X87_CW);                 \
-        host_sw(sw);                                                                              \
+        GATE386_X87_EXEC(insn, ("=t"(r), "=a"(sw)), ([dummy] "i"(0)))                             \
         return r;                                                                                 \
     }
 // Store ST(0) to memory without popping (FST m32/m64, FIST m16/m32).
 #define GATE386_X87_STORE(name, insn, T)                                                          \
-    static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                                    \
-        asm volatile(GATE386_X87_RUN(insn " %[m]") : [m] "=m"(m), "=a"(sw) : "t"(a), GATE386_X87_CW); \
-        host_sw(sw);                                                                              \
+    static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                             \
+        GATE386_X87_EXEC(insn " %[m]", ([m] "=m"(m), "=a"(sw)), ("t"(a)))                         \
     }
 // Popping-only stores (FISTP m64, FISTTP, FBSTP) run on a copy of ST(0): with kPreMask.
 #define GATE386_X87_STORE_POP(name, insn, T)                                                      \
-    static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                                    \
-        asm volatile(GATE386_X87_RUN("fld %%st(0)\n\t" insn " %[m]")                              \
-                     : [m] "=m"(m), "=a"(sw) : "t"(a), GATE386_X87_CW);                           \
-        host_sw(sw);                                                                              \
+    static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                             \
+        GATE386_X87_EXEC("fld %%st(0)\n\t" insn " %[m]", ([m] "=m"(m), "=a"(sw)), ("t"(a)))       \
     }
 // Compare ST(0) with ST(1) or memory: the status word carries C0 C2 C3.
 #define GATE386_X87_CMP(name, insn)                                                               \
-    static inline uint16_t name(f80 a, f80 b, uint16_t cw) {                                             \
+    static inline uint16_t name(f80 a, f80 b, uint16_t cw) {                                      \
         uint16_t sw;                                                                              \
-        asm volatile(GATE386_X87_RUN(insn) : "=a"(sw) : "t"(a), "u"(b), GATE386_X87_CW);          \
-        return host_sw(sw);                                                                                \
+        GATE386_X87_EXEC(insn, ("=a"(sw)), ("t"(a), "u"(b)))                                      \
+        return sw;                                                                                \
     }
 #define GATE386_X87_CMP_MEM(name, insn, T)                                                        \
-    static inline uint16_t name(f80 a, T m, uint16_t cw) {                                               \
+    static inline uint16_t name(f80 a, T m, uint16_t cw) {                                        \
         uint16_t sw;                                                                              \
-        asm volatile(GATE386_X87_RUN(insn " %[m]") : "=a"(sw) : "t"(a), [m] "m"(m), GATE386_X87_CW); \
-        return host_sw(sw);                                                                                \
+        GATE386_X87_EXEC(insn " %[m]", ("=a"(sw)), ("t"(a), [m] "m"(m)))                          \
+        return sw;                                                                                \
     }
 
 // Packed BCD operand of FBLD/FBSTP (SDM Vol.1 4.7).

@@ -23,7 +23,8 @@ GATE386_X87_BINARY_POP(host_fyl2xp1, "fyl2xp1")
         asm volatile("fnclex\n\tfldcw %[cw]\n\t" insn "\n\tfnstsw %%ax\n\ttestb $4, %%ah\n\t"     \
                      "jz 1f\n\tfld %%st(0)\n1:\n\tfnclex\n\tfldcw %[hcw]"                         \
                      : "=t"(top), "=u"(below), "=a"(sw) : "0"(a), GATE386_X87_CW);                \
-        g_host_cc = (sw & kFswC2) ? 0xffff : (sw & kFswCond); /* the balancing FLD cleared C1 */  \
+        g_host_cc = sw & kHostCcKept;                                                             \
+        g_host_exc = 0;                                                                           \
     }
 GATE386_X87_PUSH2(host_fptan, "fptan")
 GATE386_X87_PUSH2(host_fsincos, "fsincos")
