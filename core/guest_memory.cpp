@@ -10,7 +10,8 @@
 
 namespace gate386 {
 
-GuestMemory::GuestMemory() : m_code_pages(kGuestSpace / kPageSize, false) {
+GuestMemory::GuestMemory()
+    : m_code_pages(kGuestSpace / kPageSize, false), m_alias_pages(kGuestSpace / kPageSize, false) {
     void* p = mmap(nullptr, kGuestSpace + kGuardSize, PROT_NONE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
@@ -32,7 +33,7 @@ int GuestMemory::host_prot(int guest_prot, uint32_t page) const {
     // i386 has no separate read permission for executable or writable pages (SDM Vol.3 4.6):
     // any access right makes the page readable.
     int p = guest_prot ? PROT_READ : PROT_NONE;
-    if ((guest_prot & PROT_WRITE) && !m_code_pages[page >> 12]) p |= PROT_WRITE;
+    if ((guest_prot & PROT_WRITE) && !m_code_pages[page >> 12] && !m_alias_pages[page >> 12]) p |= PROT_WRITE;
     return p;
 }
 
@@ -93,12 +94,7 @@ int64_t GuestMemory::map(uint32_t addr, uint32_t len, int prot, bool fixed, bool
         if (!addr) return -ENOMEM;
     }
     int flags = MAP_FIXED | (shared ? MAP_SHARED : MAP_PRIVATE) | (fd < 0 ? MAP_ANONYMOUS : 0);
-    // Code pages inside the target range stop being code pages: their blocks get invalidated.
-    for (uint64_t p = addr; p < addr + size; p += kPageSize)
-        if (m_code_pages[p >> 12]) {
-            m_code_pages[p >> 12] = false;
-            queue_dirty(static_cast<uint32_t>(p));
-        }
+    forget_code(addr, addr + size);
     void* want = m_base + addr;
     void* got = mmap(want, size, host_prot(prot, addr), flags, fd < 0 ? -1 : fd, offset);
     if (got == MAP_FAILED) return -errno;
@@ -125,11 +121,7 @@ int GuestMemory::unmap(uint32_t addr, uint32_t len) {
     if ((addr & (kPageSize - 1)) || len == 0) return -EINVAL;
     uint64_t end = uint64_t(addr) + page_up(len);
     if (end > kGuestSpace) return -EINVAL;
-    for (uint64_t p = addr; p < end; p += kPageSize)
-        if (m_code_pages[p >> 12]) {
-            m_code_pages[p >> 12] = false;
-            queue_dirty(static_cast<uint32_t>(p));
-        }
+    forget_code(addr, end);
     mmap(m_base + addr, end - addr, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
          -1, 0);
     erase_range(addr, static_cast<uint32_t>(end));
@@ -142,6 +134,8 @@ void GuestMemory::reset() {
     mmap(m_base, kGuestSpace, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     m_regions.clear();
     std::fill(m_code_pages.begin(), m_code_pages.end(), false);
+    std::fill(m_alias_pages.begin(), m_alias_pages.end(), false);
+    m_alias_of.clear();
     m_dirty_count = 0;
     m_dirty_overflow = false;
     m_mmap_top = kDefaultMmapTop;
@@ -234,6 +228,21 @@ bool GuestMemory::read_string(uint32_t addr, std::string& out, uint32_t max) con
     return false;
 }
 
+// Pages about to be replaced or unmapped stop being code pages (their blocks are invalidated at
+// the next block boundary) and stop being aliases of code pages.
+void GuestMemory::forget_code(uint64_t start, uint64_t end) {
+    for (uint64_t p = start; p < end; p += kPageSize) {
+        if (m_code_pages[p >> 12]) {
+            m_code_pages[p >> 12] = false;
+            queue_dirty(static_cast<uint32_t>(p));
+        }
+        if (m_alias_pages[p >> 12]) {
+            m_alias_pages[p >> 12] = false;
+            m_alias_of.erase(static_cast<uint32_t>(p));
+        }
+    }
+}
+
 void GuestMemory::queue_dirty(uint32_t page) {
     uint32_t n = m_dirty_count;
     if (n < 64) {
@@ -250,13 +259,41 @@ void GuestMemory::protect_code_page(uint32_t page) {
     m_code_pages[page >> 12] = true;
     const Region* r = region_at(page);
     if (r && (r->prot & PROT_WRITE)) mprotect(m_base + page, kPageSize, host_prot(r->prot, page));
+    if (r && r->shared && r->inode) protect_aliases(*r, page);
+}
+
+// Code in a shared file mapping can be rewritten through another mapping of the same file page
+// (the W^X "double mapping" JITs use). Those alias pages are write-protected too; a store through
+// one invalidates the code page.
+void GuestMemory::protect_aliases(const Region& code_region, uint32_t page) {
+    uint64_t file_off = code_region.offset + (page - code_region.start);
+    for (auto& [start, q] : m_regions) {
+        if (!q.shared || q.inode != code_region.inode || q.dev != code_region.dev) continue;
+        if (file_off < q.offset || file_off >= q.offset + (q.end - q.start)) continue;
+        uint32_t alias = static_cast<uint32_t>(q.start + (file_off - q.offset));
+        if (alias == page || !(q.prot & PROT_WRITE)) continue;
+        m_alias_pages[alias >> 12] = true;
+        m_alias_of[alias] = page;
+        mprotect(m_base + alias, kPageSize, host_prot(q.prot, alias));
+    }
 }
 
 bool GuestMemory::handle_code_write(uint32_t addr) {
     uint32_t page = page_down(addr);
-    if (!m_code_pages[page >> 12]) return false;
     const Region* r = region_at(page);
     if (!r || !(r->prot & PROT_WRITE)) return false;
+    if (m_alias_pages[page >> 12]) {
+        m_alias_pages[page >> 12] = false;
+        auto it = m_alias_of.find(page);
+        if (it != m_alias_of.end()) {
+            uint32_t code = it->second;
+            m_code_pages[code >> 12] = false;   // re-decoding protects it and its aliases again
+            queue_dirty(code);
+        }
+        mprotect(m_base + page, kPageSize, host_prot(r->prot, page));
+        if (!m_code_pages[page >> 12]) return true;
+    }
+    if (!m_code_pages[page >> 12]) return false;
     m_code_pages[page >> 12] = false;
     mprotect(m_base + page, kPageSize, host_prot(r->prot, page));
     queue_dirty(page);
@@ -267,7 +304,7 @@ void GuestMemory::prepare_host_write(uint32_t addr, uint32_t len) {
     if (len == 0) return;
     uint64_t end = uint64_t(addr) + len;
     for (uint64_t p = page_down(addr); p < end; p += kPageSize)
-        if (m_code_pages[p >> 12]) handle_code_write(static_cast<uint32_t>(p));
+        if (m_code_pages[p >> 12] || m_alias_pages[p >> 12]) handle_code_write(static_cast<uint32_t>(p));
 }
 
 }  // namespace gate386

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace gate386 {
@@ -81,6 +82,8 @@ public:
 
 private:
     void queue_dirty(uint32_t page);
+    void forget_code(uint64_t start, uint64_t end);
+    void protect_aliases(const Region& code_region, uint32_t page);
     void split_at(uint32_t addr);
     void erase_range(uint32_t start, uint32_t end);
     int host_prot(int guest_prot, uint32_t page) const;
@@ -88,6 +91,8 @@ private:
     uint8_t* m_base = nullptr;
     std::map<uint32_t, Region> m_regions;   // keyed by start
     std::vector<bool> m_code_pages;         // one bit per guest page
+    std::vector<bool> m_alias_pages;        // writable aliases of shared-file code pages
+    std::unordered_map<uint32_t, uint32_t> m_alias_of;   // alias page → the code page it maps
 };
 
 }  // namespace gate386

@@ -49,12 +49,12 @@ int32_t dispatch_syscall(Process& p, uint32_t nr, const SyscallArgs& args) {
     const SyscallInfo& info = syscall_info(nr);
     p.stats.syscalls++;
     if (!info.fn) {
-        // Loud, once per number: the guest gets -ENOSYS and carries on if it can.
+        // A Linux system call gate386 lacks is loud, once per number; a number Linux never
+        // assigned is just -ENOSYS, as the kernel answers it.
         static std::set<uint32_t> reported;
-        if (reported.insert(nr).second) {
-            const char* name = syscall_name(nr);
-            std::fprintf(stderr, "gate386: unimplemented syscall %u (%s)\n", nr, name ? name : "unknown");
-        }
+        const char* name = syscall_name(nr);
+        if (name && reported.insert(nr).second)
+            std::fprintf(stderr, "gate386: unimplemented syscall %u (%s)\n", nr, name);
         if (p.opts.strace) strace_unknown(p, nr, args);
         return -ENOSYS;
     }
