@@ -10,6 +10,7 @@
 
 #include "core/guest_memory.h"
 #include "cpu/exceptions.h"
+#include "cpu/flag_liveness.h"
 #include "cpu/insn_desc.h"
 
 namespace gate386 {
@@ -149,6 +150,8 @@ unsigned fetch(GuestMemory& mem, uint32_t eip, uint8_t* out) {
 DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail) {
     std::vector<Insn> out;
     out.reserve(32);
+    std::vector<FlagEffect> effects;   // per record, for dead-flag elimination
+    effects.reserve(32);
     uint32_t pc = eip;
     bool ended = false;   // the last record sets EIP itself
     const ZydisDecoder& dec = zydis();
@@ -209,6 +212,8 @@ DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail) 
             rec.base = rec.index = kZeroReg;
             stop = true;
         }
+        effects.resize(out.size(), FlagEffect{0x3f, 0});
+        effects.push_back(ok ? flag_effect(d) : FlagEffect{0x3f, 0});
         out.push_back(rec);
         pc += zi.length;
         if (stop) { ended = true; break; }
@@ -216,6 +221,8 @@ DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail) 
     // Every block ends in a record that sets EIP: append a fall-through jump when the last
     // instruction does not (block cut by size or by an unfetchable next instruction).
     bool needs_continue = !ended;
+    effects.resize(out.size(), FlagEffect{0x3f, 0});
+    drop_dead_flags(out.data(), effects.data(), out.size());
     if (needs_continue) {
         Insn cont{};
         cont.fn = insn_continue_at;

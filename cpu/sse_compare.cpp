@@ -11,10 +11,7 @@ namespace {
 // instruction. Legacy encodings use imm8[2:0] only (SDM Vol.2A CMPPS).
 #define GATE386_SSE_CMP(name, insn)                                                               \
     template <int P> __m128i name(Cpu& c, __m128i a, __m128i b) {                                 \
-        uint32_t gcsr = run_csr(c), out;                                                          \
-        asm volatile(GATE386_SSE_RUN(insn " %[p], %[b], %[a]")                                    \
-                     : [a] "+x"(a), [ocsr] "=m"(out) : [b] "x"(b), [p] "i"(P), GATE386_SSE_CSR);  \
-        sse_flags(c, out);                                                                        \
+        GATE386_SSE_EXEC(insn " %[p], %[b], %[a]", ([a] "+x"(a)), ([b] "x"(b), [p] "i"(P)))       \
         return a;                                                                                 \
     }
 GATE386_SSE_CMP(cmpps, "cmpps")
@@ -62,12 +59,9 @@ template <template <int> class Wrap> bool sel_cmp(const InsnDesc& d, Insn& r) {
 // COMISS/UCOMISS/COMISD/UCOMISD.
 #define GATE386_SSE_COMI(name, insn)                                                              \
     static inline void name(Cpu& c, __m128i a, __m128i b) {                                       \
-        uint32_t gcsr = run_csr(c), out;                                                          \
         bool z, p, cf;                                                                            \
-        asm volatile(GATE386_SSE_RUN(insn " %[b], %[a]")                                          \
-                     : [ocsr] "=m"(out), "=@ccz"(z), "=@ccp"(p), "=@ccc"(cf)                      \
-                     : [a] "x"(a), [b] "x"(b), GATE386_SSE_CSR);                                  \
-        sse_flags(c, out);                                                                        \
+        GATE386_SSE_EXEC(insn " %[b], %[a]", ("=@ccz"(z), "=@ccp"(p), "=@ccc"(cf)),               \
+                         ([a] "x"(a), [b] "x"(b)))                                                \
         set_arith_flags(c, (z ? kFlagZF : 0) | (p ? kFlagPF : 0) | (cf ? kFlagCF : 0));           \
     }
 GATE386_SSE_COMI(comiss, "comiss")

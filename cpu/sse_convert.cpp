@@ -42,10 +42,7 @@ template <FpOp Op, unsigned Bytes> bool sel_cvt(const InsnDesc& d, Insn& r) {
 
 #define GATE386_SSE_FROM_INT(name, insn)                                                          \
     static inline __m128i name(Cpu& c, __m128i a, int32_t v) {                                    \
-        uint32_t gcsr = run_csr(c), out;                                                          \
-        asm volatile(GATE386_SSE_RUN(insn " %[v], %[a]")                                          \
-                     : [a] "+x"(a), [ocsr] "=m"(out) : [v] "r"(v), GATE386_SSE_CSR);              \
-        sse_flags(c, out);                                                                        \
+        GATE386_SSE_EXEC(insn " %[v], %[a]", ([a] "+x"(a)), ([v] "r"(v)))                         \
         return a;                                                                                 \
     }
 GATE386_SSE_FROM_INT(cvtsi2ss, "cvtsi2ssl")
@@ -71,11 +68,8 @@ template <FromIntFn Op> bool sel_from_int(const InsnDesc& d, Insn& r) {
 
 #define GATE386_SSE_TO_INT(name, insn)                                                            \
     static inline int32_t name(Cpu& c, __m128i b) {                                               \
-        uint32_t gcsr = run_csr(c), out;                                                          \
         int32_t r;                                                                                \
-        asm volatile(GATE386_SSE_RUN(insn " %[b], %[r]")                                          \
-                     : [r] "=r"(r), [ocsr] "=m"(out) : [b] "x"(b), GATE386_SSE_CSR);              \
-        sse_flags(c, out);                                                                        \
+        GATE386_SSE_EXEC(insn " %[b], %[r]", ([r] "=r"(r)), ([b] "x"(b)))                         \
         return r;                                                                                 \
     }
 GATE386_SSE_TO_INT(cvtss2si, "cvtss2si")
