@@ -149,7 +149,24 @@ FPU_CASE(cvt_mmx, PRE "movq 16(%ebx), %mm1\n cvtpi2ps %mm1, %xmm0\n cvtpi2pd 16(
                   " cvtpd2pi %xmm1, %mm4\n movq %mm4, 416(%ebx)\n cvttpd2pi 16(%ebx), %mm5\n movq %mm5, 424(%ebx)\n"
                   " cvtpi2ps 24(%ebx), %xmm3\n movups %xmm3, 432(%ebx)\n cvtpi2pd %mm1, %xmm4\n"
                   " movups %xmm4, 448(%ebx)\n fnstenv 464(%ebx)\n emms" POST)
+// Which conversions switch the x87 to MMX mode (TOP 0, all tags valid): an MMX register operand
+// does; a memory source does not (SDM Vol.2A CVTPI2PS/CVTPI2PD).
+FPU_CASE(cvt_mmx_state, "fldz\n fld1\n cvtpi2ps 16(%ebx), %xmm0\n fnstenv 256(%ebx)\n cvtpi2pd 16(%ebx), %xmm1\n"
+                        " fnstenv 288(%ebx)\n movq 16(%ebx), %mm1\n emms\n fld1\n cvtpi2ps %mm1, %xmm2\n"
+                        " fnstenv 320(%ebx)\n emms\n fld1\n cvtpi2pd %mm1, %xmm2\n fnstenv 352(%ebx)\n emms\n"
+                        " fld1\n cvtps2pi 16(%ebx), %mm3\n fnstenv 384(%ebx)\n emms\n fld1\n"
+                        " cvttpd2pi 16(%ebx), %mm3\n fnstenv 416(%ebx)\n emms")
 TEST_CASE("SSE conversions round, truncate and saturate as the host does") {
+    {
+        In in;
+        in.set<uint32_t>(36, 0x1f80);
+        in.set<int32_t>(16, 7);
+        in.set<int32_t>(20, -9);
+        CHECK(compare(case_cvt_mmx_state, in.b, sizeof in.b,
+                      {{268, 4}, {272, 2}, {276, 4}, {280, 2}, {300, 4}, {304, 2}, {308, 4}, {312, 2},
+                       {332, 4}, {336, 2}, {340, 4}, {344, 2}, {364, 4}, {368, 2}, {372, 4}, {376, 2},
+                       {396, 4}, {400, 2}, {404, 4}, {408, 2}, {428, 4}, {432, 2}, {436, 4}, {440, 2}}));
+    }
     for (const FpuCase* c : {&case_cvtps2pd_c, &case_cvtdq2ps_c, &case_cvtps2dq_c, &case_cvttps2dq_c,
                              &case_cvtss2sd_c, &case_cvt_int, &case_cvt_mmx})
         float_pairs(*c);
