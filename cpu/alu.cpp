@@ -1,5 +1,6 @@
 // Two-operand integer arithmetic and logic: ADD OR ADC SBB AND SUB XOR CMP TEST, and the one-operand
 // INC DEC NEG NOT (SDM Vol.2). Handlers are templates over (operation × operand form × width).
+#include "cpu/flag_liveness.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
 
@@ -7,55 +8,63 @@ namespace gate386 {
 
 namespace {
 
-// Operations: compute the result and set the lazy flags. `writes` is false for CMP and TEST.
+// Operations: compute the result and, when F, set the lazy flags. `writes` is false for CMP and
+// TEST. F is false in the twins chosen when the flags are dead (flag_liveness.h).
 struct Add { static constexpr bool writes = true;
-    template <typename T> static T op(Cpu& c, T a, T b) { T r = T(a + b); set_flags_add(c, a, b, r); return r; } };
+    template <bool F, typename T> static T op(Cpu& c, T a, T b) {
+        T r = T(a + b); if constexpr (F) set_flags_add(c, a, b, r); return r; } };
 struct Adc { static constexpr bool writes = true;
-    template <typename T> static T op(Cpu& c, T a, T b) {
-        T r = T(a + b + T(flag_cf(c))); set_flags_add(c, a, b, r); return r; } };
+    template <bool F, typename T> static T op(Cpu& c, T a, T b) {
+        T r = T(a + b + T(flag_cf(c))); if constexpr (F) set_flags_add(c, a, b, r); return r; } };
 struct Sub { static constexpr bool writes = true;
-    template <typename T> static T op(Cpu& c, T a, T b) { T r = T(a - b); set_flags_sub(c, a, b, r); return r; } };
+    template <bool F, typename T> static T op(Cpu& c, T a, T b) {
+        T r = T(a - b); if constexpr (F) set_flags_sub(c, a, b, r); return r; } };
 struct Sbb { static constexpr bool writes = true;
-    template <typename T> static T op(Cpu& c, T a, T b) {
-        T r = T(a - b - T(flag_cf(c))); set_flags_sub(c, a, b, r); return r; } };
+    template <bool F, typename T> static T op(Cpu& c, T a, T b) {
+        T r = T(a - b - T(flag_cf(c))); if constexpr (F) set_flags_sub(c, a, b, r); return r; } };
 struct Cmp { static constexpr bool writes = false;
-    template <typename T> static T op(Cpu& c, T a, T b) { T r = T(a - b); set_flags_sub(c, a, b, r); return r; } };
+    template <bool F, typename T> static T op(Cpu& c, T a, T b) {
+        T r = T(a - b); if constexpr (F) set_flags_sub(c, a, b, r); return r; } };
 struct And { static constexpr bool writes = true;
-    template <typename T> static T op(Cpu& c, T a, T b) { T r = a & b; set_flags_logic(c, r); return r; } };
+    template <bool F, typename T> static T op(Cpu& c, T a, T b) {
+        T r = a & b; if constexpr (F) set_flags_logic(c, r); return r; } };
 struct Or { static constexpr bool writes = true;
-    template <typename T> static T op(Cpu& c, T a, T b) { T r = a | b; set_flags_logic(c, r); return r; } };
+    template <bool F, typename T> static T op(Cpu& c, T a, T b) {
+        T r = a | b; if constexpr (F) set_flags_logic(c, r); return r; } };
 struct Xor { static constexpr bool writes = true;
-    template <typename T> static T op(Cpu& c, T a, T b) { T r = a ^ b; set_flags_logic(c, r); return r; } };
+    template <bool F, typename T> static T op(Cpu& c, T a, T b) {
+        T r = a ^ b; if constexpr (F) set_flags_logic(c, r); return r; } };
 struct Test { static constexpr bool writes = false;
-    template <typename T> static T op(Cpu& c, T a, T b) { T r = a & b; set_flags_logic(c, r); return r; } };
+    template <bool F, typename T> static T op(Cpu& c, T a, T b) {
+        T r = a & b; if constexpr (F) set_flags_logic(c, r); return r; } };
 
 // Forms: destination first. r = register (byte offset in r1/r2), m = memory, i = immediate.
-template <typename Op, typename T> void alu_r_r(Cpu& c, const Insn& i) {
-    T r = Op::op(c, get_reg<T>(c, i.r1), get_reg<T>(c, i.r2));
+template <typename Op, typename T, bool F = true> void alu_r_r(Cpu& c, const Insn& i) {
+    T r = Op::template op<F>(c, get_reg<T>(c, i.r1), get_reg<T>(c, i.r2));
     if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
 }
-template <typename Op, typename T> void alu_r_m(Cpu& c, const Insn& i) {
-    T r = Op::op(c, get_reg<T>(c, i.r1), load<T>(c, effective_address(c, i)));
+template <typename Op, typename T, bool F = true> void alu_r_m(Cpu& c, const Insn& i) {
+    T r = Op::template op<F>(c, get_reg<T>(c, i.r1), load<T>(c, effective_address(c, i)));
     if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
 }
-template <typename Op, typename T> void alu_m_r(Cpu& c, const Insn& i) {
+template <typename Op, typename T, bool F = true> void alu_m_r(Cpu& c, const Insn& i) {
     uint32_t a = effective_address(c, i);
-    T r = Op::op(c, load<T>(c, a), get_reg<T>(c, i.r1));
+    T r = Op::template op<F>(c, load<T>(c, a), get_reg<T>(c, i.r1));
     if constexpr (Op::writes) store<T>(c, a, r);
 }
-template <typename Op, typename T> void alu_r_i(Cpu& c, const Insn& i) {
-    T r = Op::op(c, get_reg<T>(c, i.r1), T(i.imm));
+template <typename Op, typename T, bool F = true> void alu_r_i(Cpu& c, const Insn& i) {
+    T r = Op::template op<F>(c, get_reg<T>(c, i.r1), T(i.imm));
     if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
 }
-template <typename Op, typename T> void alu_m_i(Cpu& c, const Insn& i) {
+template <typename Op, typename T, bool F = true> void alu_m_i(Cpu& c, const Insn& i) {
     uint32_t a = effective_address(c, i);
-    T r = Op::op(c, load<T>(c, a), T(i.imm));
+    T r = Op::template op<F>(c, load<T>(c, a), T(i.imm));
     if constexpr (Op::writes) store<T>(c, a, r);
 }
 // xor r,r and sub r,r: the common zeroing idioms need no reads.
-template <typename T> void alu_zero_r(Cpu& c, const Insn& i) {
+template <typename T, bool F = true> void alu_zero_r(Cpu& c, const Insn& i) {
     set_reg<T>(c, i.r1, 0);
-    set_flags_logic<T>(c, 0);
+    if constexpr (F) set_flags_logic<T>(c, 0);
 }
 
 template <typename Op, typename T> Handler pick_form(const InsnDesc& d, Insn& rec) {
@@ -114,17 +123,17 @@ template <typename T> inline T do_neg(Cpu& c, T a) {
     return r;
 }
 
-struct IncOp { template <typename T> static T op(Cpu& c, T a) { return do_inc(c, a); } };
-struct DecOp { template <typename T> static T op(Cpu& c, T a) { return do_dec(c, a); } };
-struct NegOp { template <typename T> static T op(Cpu& c, T a) { return do_neg(c, a); } };
-struct NotOp { template <typename T> static T op(Cpu&, T a) { return T(~a); } };  // no flags
+struct IncOp { template <bool F, typename T> static T op(Cpu& c, T a) { return F ? do_inc(c, a) : T(a + 1); } };
+struct DecOp { template <bool F, typename T> static T op(Cpu& c, T a) { return F ? do_dec(c, a) : T(a - 1); } };
+struct NegOp { template <bool F, typename T> static T op(Cpu& c, T a) { return F ? do_neg(c, a) : T(0 - a); } };
+struct NotOp { template <bool, typename T> static T op(Cpu&, T a) { return T(~a); } };  // no flags
 
-template <typename Op, typename T> void unary_r(Cpu& c, const Insn& i) {
-    set_reg<T>(c, i.r1, Op::op(c, get_reg<T>(c, i.r1)));
+template <typename Op, typename T, bool F = true> void unary_r(Cpu& c, const Insn& i) {
+    set_reg<T>(c, i.r1, Op::template op<F>(c, get_reg<T>(c, i.r1)));
 }
-template <typename Op, typename T> void unary_m(Cpu& c, const Insn& i) {
+template <typename Op, typename T, bool F = true> void unary_m(Cpu& c, const Insn& i) {
     uint32_t a = effective_address(c, i);
-    store<T>(c, a, Op::op(c, load<T>(c, a)));
+    store<T>(c, a, Op::template op<F>(c, load<T>(c, a)));
 }
 
 template <typename Op> bool select_unary(const InsnDesc& d, Insn& rec) {
@@ -142,9 +151,46 @@ template <typename Op> bool select_unary(const InsnDesc& d, Insn& rec) {
     }
 }
 
+template <typename Op, typename T> void register_twins() {
+    register_flagless_twin(alu_r_r<Op, T>, alu_r_r<Op, T, false>);
+    register_flagless_twin(alu_r_m<Op, T>, alu_r_m<Op, T, false>);
+    register_flagless_twin(alu_m_r<Op, T>, alu_m_r<Op, T, false>);
+    register_flagless_twin(alu_r_i<Op, T>, alu_r_i<Op, T, false>);
+    register_flagless_twin(alu_m_i<Op, T>, alu_m_i<Op, T, false>);
+}
+template <typename Op> void register_twins_all_widths() {
+    register_twins<Op, uint8_t>();
+    register_twins<Op, uint16_t>();
+    register_twins<Op, uint32_t>();
+}
+template <typename Op, typename T> void register_unary_twins() {
+    register_flagless_twin(unary_r<Op, T>, unary_r<Op, T, false>);
+    register_flagless_twin(unary_m<Op, T>, unary_m<Op, T, false>);
+}
+template <typename Op> void register_unary_twins_all_widths() {
+    register_unary_twins<Op, uint8_t>();
+    register_unary_twins<Op, uint16_t>();
+    register_unary_twins<Op, uint32_t>();
+}
+
 }  // namespace
 
 void register_alu() {
+    register_twins_all_widths<Add>();
+    register_twins_all_widths<Adc>();
+    register_twins_all_widths<Sub>();
+    register_twins_all_widths<Sbb>();
+    register_twins_all_widths<Cmp>();
+    register_twins_all_widths<And>();
+    register_twins_all_widths<Or>();
+    register_twins_all_widths<Xor>();
+    register_twins_all_widths<Test>();
+    register_unary_twins_all_widths<IncOp>();
+    register_unary_twins_all_widths<DecOp>();
+    register_unary_twins_all_widths<NegOp>();
+    register_flagless_twin(alu_zero_r<uint8_t>, alu_zero_r<uint8_t, false>);
+    register_flagless_twin(alu_zero_r<uint16_t>, alu_zero_r<uint16_t, false>);
+    register_flagless_twin(alu_zero_r<uint32_t>, alu_zero_r<uint32_t, false>);
     register_selector(Mn::ADD, select_alu<Add>);
     register_selector(Mn::ADC, select_alu<Adc>);
     register_selector(Mn::SUB, select_alu<Sub>);

@@ -1,0 +1,76 @@
+// Dead-flag elimination: a flag update overwritten before any read within the block is skipped,
+// and only then.
+#include <doctest.h>
+#include <cstring>
+#include <sys/mman.h>
+
+#include "core/guest_memory.h"
+#include "cpu/decoder.h"
+#include "cpu/flags.h"
+
+using namespace gate386;
+
+namespace {
+DecodedBlock* decode_bytes(GuestMemory& m, std::initializer_list<uint8_t> bytes) {
+    std::memcpy(m.host(0x08048000), bytes.begin(), bytes.size());
+    DecodeFailure f;
+    return decode_block(m, 0x08048000, f);
+}
+void run(Cpu& c, DecodedBlock* b) {
+    for (uint32_t k = 0; k < b->count; k++) { c.m_cur = &b->insns[k]; b->insns[k].fn(c, b->insns[k]); }
+}
+}  // namespace
+
+TEST_CASE("an add whose flags a cmp overwrites runs without its flag update, with the same result") {
+    GuestMemory m;
+    REQUIRE(m.map(0x08048000, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC, true, false, -1, 0) == 0x08048000);
+    // add %ebx,%eax ; cmp %ecx,%eax ; jne .
+    DecodedBlock* dead = decode_bytes(m, {0x01, 0xd8, 0x39, 0xc8, 0x75, 0xfe});
+    REQUIRE(dead);
+    // add %ebx,%eax ; jne .   (the jne reads the add's flags)
+    DecodedBlock* live = decode_bytes(m, {0x01, 0xd8, 0x75, 0xfe});
+    REQUIRE(live);
+    CHECK((dead->insns[0].fn != live->insns[0].fn));
+
+    Cpu c;
+    c.m_mem = m.base();
+    c.m_regs[kEax] = 0xffffffff;
+    c.m_regs[kEbx] = 1;
+    c.m_regs[kEcx] = 5;
+    run(c, dead);
+    CHECK(c.m_regs[kEax] == 0);
+    // The flags are the cmp's: 0 - 5 borrows, is negative, not zero.
+    CHECK(flag_cf(c));
+    CHECK(flag_sf(c));
+    CHECK_FALSE(flag_zf(c));
+
+    Cpu d;
+    d.m_mem = m.base();
+    d.m_regs[kEax] = 0xffffffff;
+    d.m_regs[kEbx] = 1;
+    run(d, live);
+    CHECK(d.m_regs[kEax] == 0);
+    CHECK(flag_zf(d));   // the add's own flags: carry out, zero result
+    CHECK(flag_cf(d));
+    free_block(dead);
+    free_block(live);
+}
+
+TEST_CASE("flags stay live across a memory access that may fault and across an INC that keeps CF") {
+    GuestMemory m;
+    REQUIRE(m.map(0x08048000, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC, true, false, -1, 0) == 0x08048000);
+    // add %ebx,%eax ; mov (%esi),%edx ; cmp %ecx,%eax ; jne .
+    DecodedBlock* a = decode_bytes(m, {0x01, 0xd8, 0x8b, 0x16, 0x39, 0xc8, 0x75, 0xfe});
+    // add %ebx,%eax ; jne .
+    DecodedBlock* ref = decode_bytes(m, {0x01, 0xd8, 0x75, 0xfe});
+    // add %ebx,%eax ; inc %ecx ; jb .   (CF from the add survives the inc)
+    DecodedBlock* b = decode_bytes(m, {0x01, 0xd8, 0x41, 0x72, 0xfe});
+    REQUIRE(a);
+    REQUIRE(ref);
+    REQUIRE(b);
+    CHECK((a->insns[0].fn == ref->insns[0].fn));
+    CHECK((b->insns[0].fn == ref->insns[0].fn));
+    free_block(a);
+    free_block(ref);
+    free_block(b);
+}
