@@ -13,6 +13,8 @@ namespace gate386 {
 namespace {
 
 std::string g_suffix;
+StraceLineSink g_line_sink = nullptr;
+void* g_line_ctx = nullptr;
 
 std::string quote(const std::string& s, size_t limit = 32) {
     std::string out = "\"";
@@ -117,6 +119,10 @@ std::string format_open_flags(uint32_t flags) {
 }
 
 void strace_set_suffix(const std::string& suffix) { g_suffix = suffix; }
+void strace_set_line_sink(StraceLineSink fn, void* ctx) {
+    g_line_sink = fn;
+    g_line_ctx = ctx;
+}
 
 static void print_line(Process& p, uint32_t nr, const SyscallArgs& a, int32_t result, bool done) {
     const SyscallInfo& info = syscall_info(nr);
@@ -142,6 +148,7 @@ static void print_line(Process& p, uint32_t nr, const SyscallArgs& a, int32_t re
     }
     if (!g_suffix.empty()) { line += "  "; line += g_suffix; g_suffix.clear(); }
     line += "\n";
+    if (g_line_sink && !g_line_sink(g_line_ctx, line)) return;
     std::fputs(line.c_str(), stderr);
 }
 

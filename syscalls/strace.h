@@ -14,6 +14,11 @@ void strace_unknown(Process& p, uint32_t nr, const SyscallArgs& a);
 // A note appended to the line of the call being printed (the gate and its cost, restarts).
 void strace_set_suffix(const std::string& suffix);
 
+// A receiver of each finished line (the debugger's syscall log); it returns true when the line
+// should still go to stderr. nullptr: lines go to stderr only.
+using StraceLineSink = bool (*)(void* ctx, const std::string& line);
+void strace_set_line_sink(StraceLineSink fn, void* ctx);
+
 const char* errno_name(int e);
 std::string format_open_flags(uint32_t flags);
 
