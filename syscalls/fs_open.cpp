@@ -209,15 +209,12 @@ int32_t sys_llseek(Process& p, const SyscallArgs& a) {
 }
 
 int32_t sys_dup(Process&, const SyscallArgs& a) { return host_result(dup(static_cast<int>(a[0]))); }
-// dup2/dup3 close the target first: an emulated /proc/self/mem descriptor there is gone.
-int32_t sys_dup2(Process& p, const SyscallArgs& a) {
+int32_t sys_dup2(Process&, const SyscallArgs& a) {
     int32_t r = host_result(dup2(static_cast<int>(a[0]), static_cast<int>(a[1])));
-    if (r >= 0 && a[0] != a[1]) procfs_closed(p, r);
     return r;
 }
-int32_t sys_dup3(Process& p, const SyscallArgs& a) {
+int32_t sys_dup3(Process&, const SyscallArgs& a) {
     int32_t r = host_result(syscall(SYS_dup3, static_cast<int>(a[0]), static_cast<int>(a[1]), static_cast<int>(a[2])));
-    if (r >= 0) procfs_closed(p, r);
     return r;
 }
 
@@ -329,17 +326,10 @@ int32_t sys_fcntl64(Process& p, const SyscallArgs& a) {
     }
 }
 
-// close_range(first, last, flags): emulated /proc/self/mem descriptors in the range are forgotten.
-int32_t sys_close_range(Process& p, const SyscallArgs& a) {
-    int32_t r = host_result(syscall(SYS_close_range, a[0], a[1], a[2]));
-    if (r == 0 && !(a[2] & CLOSE_RANGE_CLOEXEC)) {
-        rlimit lim{};
-        uint64_t top = getrlimit(RLIMIT_NOFILE, &lim) == 0 ? std::min<uint64_t>(lim.rlim_max, 1u << 20) : 1u << 20;
-        top = std::min<uint64_t>(top, a[1]);
-        for (uint64_t fd = a[0]; fd <= top; fd++)
-            if (procfs_is_mem_fd(p, static_cast<int>(fd))) procfs_closed(p, static_cast<int>(fd));
-    }
-    return r;
+// close_range(first, last, flags): the host closes them (emulated /proc/self/mem descriptors are
+// host memfds, so nothing of gate386's refers to them afterwards).
+int32_t sys_close_range(Process&, const SyscallArgs& a) {
+    return host_result(syscall(SYS_close_range, a[0], a[1], a[2]));
 }
 
 int32_t sys_fsync(Process&, const SyscallArgs& a) { return host_result(fsync(static_cast<int>(a[0]))); }

@@ -111,19 +111,10 @@ std::string format_status(const Process& p) {
     return out;
 }
 
-struct MemFile {
-    int fd;
-    uint64_t offset;
-};
-std::vector<MemFile>& mem_files() {
-    static std::vector<MemFile> v;
-    return v;
-}
-MemFile* mem_file(int fd) {
-    for (auto& m : mem_files())
-        if (m.fd == fd) return &m;
-    return nullptr;
-}
+// A /proc/self/mem descriptor is a sealed, empty memfd: its host file offset is the guest offset
+// (so dup, fork and lseek behave as for the kernel's file), and its seal set identifies it.
+constexpr int kMemSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+bool g_mem_opened = false;   // no descriptor can be one before the first open
 
 }  // namespace
 
@@ -157,9 +148,10 @@ bool procfs_open(Process& p, const std::string& path, uint32_t flags, int32_t& r
     if (e.empty()) return false;
     bool writing = (flags & 3) != O_RDONLY;
     if (e == "mem") {
-        int fd = open("/dev/null", O_RDWR);
+        int fd = memfd_create("gate386-proc-self-mem", MFD_ALLOW_SEALING);
         if (fd < 0) { result = -errno; return true; }
-        mem_files().push_back({fd, 0});
+        fcntl(fd, F_ADD_SEALS, kMemSeals);
+        g_mem_opened = true;
         result = fd;
         return true;
     }
@@ -201,12 +193,18 @@ bool procfs_readlink(Process& p, const std::string& path, std::string& target) {
     return false;
 }
 
-bool procfs_is_mem_fd(const Process&, int fd) { return !mem_files().empty() && mem_file(fd); }
+bool procfs_is_mem_fd(const Process&, int fd) { return g_mem_opened && fcntl(fd, F_GET_SEALS) == kMemSeals; }
+
+namespace {
+uint64_t mem_position(int fd, const uint64_t* at) { return at ? *at : static_cast<uint64_t>(lseek(fd, 0, SEEK_CUR)); }
+void mem_advance(int fd, const uint64_t* at, uint64_t pos, uint64_t done) {
+    if (!at) lseek(fd, static_cast<off_t>(pos + done), SEEK_SET);
+}
+}  // namespace
 
 // Unmapped addresses read as EIO, as access_remote_vm failing does in mem_rw.
 int32_t procfs_mem_read(Process& p, int fd, uint32_t buf, uint32_t len, const uint64_t* at) {
-    MemFile* m = mem_file(fd);
-    uint64_t off = at ? *at : m->offset;
+    uint64_t off = mem_position(fd, at);
     if (off >= kGuestSpace) return 0;
     uint64_t n = std::min<uint64_t>(len, kGuestSpace - off);
     if (!p.mem.check(buf, static_cast<uint32_t>(n), PROT_WRITE)) return -EFAULT;
@@ -214,22 +212,20 @@ int32_t procfs_mem_read(Process& p, int fd, uint32_t buf, uint32_t len, const ui
     while (done < n) {
         uint32_t a = static_cast<uint32_t>(off + done);
         uint32_t chunk = static_cast<uint32_t>(std::min<uint64_t>(n - done, kPageSize - (a & (kPageSize - 1))));
-        if (!p.mem.region_at(a)) break;
-        p.mem.prepare_host_write(buf + static_cast<uint32_t>(done), chunk);
-        // The kernel reads through FOLL_FORCE: guest protections do not apply, so copy host bytes.
+        // The kernel reads through FOLL_FORCE: guest protections other than PROT_NONE do not apply.
         const Region* r = p.mem.region_at(a);
-        if (r->prot == PROT_NONE) break;
+        if (!r || r->prot == PROT_NONE) break;
+        p.mem.prepare_host_write(buf + static_cast<uint32_t>(done), chunk);
         std::memmove(p.mem.host(buf + static_cast<uint32_t>(done)), p.mem.host(a), chunk);
         done += chunk;
     }
     if (done == 0) return -EIO;
-    if (!at) m->offset += done;
+    mem_advance(fd, at, off, done);
     return static_cast<int32_t>(done);
 }
 
 int32_t procfs_mem_write(Process& p, int fd, uint32_t buf, uint32_t len, const uint64_t* at) {
-    MemFile* m = mem_file(fd);
-    uint64_t off = at ? *at : m->offset;
+    uint64_t off = mem_position(fd, at);
     if (off >= kGuestSpace) return -EIO;
     if (!p.mem.check(buf, len, PROT_READ)) return -EFAULT;
     uint64_t n = std::min<uint64_t>(len, kGuestSpace - off);
@@ -249,23 +245,15 @@ int32_t procfs_mem_write(Process& p, int fd, uint32_t buf, uint32_t len, const u
         done += chunk;
     }
     if (done == 0) return -EIO;
-    if (!at) m->offset += done;
+    mem_advance(fd, at, off, done);
     return static_cast<int32_t>(done);
 }
 
+// mem_lseek (fs/proc/base.c): SEEK_SET and SEEK_CUR; any 64-bit position is accepted.
 int64_t procfs_mem_seek(Process&, int fd, int64_t off, int whence) {
-    MemFile* m = mem_file(fd);
-    // mem_lseek: SEEK_SET and SEEK_CUR only; any 64-bit position is accepted.
-    if (whence == SEEK_SET) m->offset = static_cast<uint64_t>(off);
-    else if (whence == SEEK_CUR) m->offset += static_cast<uint64_t>(off);
-    else return -EINVAL;
-    return static_cast<int64_t>(m->offset);
-}
-
-void procfs_closed(Process&, int fd) {
-    auto& v = mem_files();
-    for (size_t k = 0; k < v.size(); k++)
-        if (v[k].fd == fd) { v.erase(v.begin() + static_cast<long>(k)); return; }
+    if (whence != SEEK_SET && whence != SEEK_CUR) return -EINVAL;
+    off_t r = lseek(fd, static_cast<off_t>(off), whence);
+    return r < 0 ? -errno : static_cast<int64_t>(r);
 }
 
 }  // namespace gate386

@@ -19,7 +19,6 @@ bool procfs_is_mem_fd(const Process& p, int fd);
 int32_t procfs_mem_read(Process& p, int fd, uint32_t buf, uint32_t len, const uint64_t* at);
 int32_t procfs_mem_write(Process& p, int fd, uint32_t buf, uint32_t len, const uint64_t* at);
 int64_t procfs_mem_seek(Process& p, int fd, int64_t off, int whence);
-void procfs_closed(Process& p, int fd);
 
 // The text of /proc/self/maps for the guest (also used by the debugger's memory-map view).
 std::string format_maps(const Process& p);
