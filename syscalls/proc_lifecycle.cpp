@@ -29,6 +29,7 @@
 #include "core/exec.h"
 #include "cpu/segments.h"
 #include "syscalls/procfs.h"
+#include "syscalls/guest_signals.h"
 #include "syscalls/guest_types.h"
 #include "syscalls/strace.h"
 #include "syscalls/syscall_table.h"
@@ -118,6 +119,7 @@ int32_t do_fork(Process& p, uint32_t flags, uint32_t newsp, uint32_t ptid, uint3
         return static_cast<int32_t>(pid);
     }
     // The child: same registers but EAX = 0, on the new stack when one is given (copy_thread).
+    signals_after_fork_child(p);
     if (newsp) p.cpu.m_regs[kEsp] = newsp;
     if (flags & kCloneSettls) {
         SyscallArgs ta{{tls, 0, 0, 0, 0, 0}};
@@ -293,7 +295,7 @@ const char* elf_description(const unsigned char* ident, uint16_t machine) {
 // replaces this one inside the same host process (fs/file.c do_close_on_exec). gate386 holds no
 // descriptor of its own across guest execution (the ELF loader closes its files), so every
 // descriptor here is the guest's.
-void close_on_exec_fds() {
+void close_on_exec_fds(Process&) {
     std::vector<int> fds;
     if (DIR* d = opendir("/proc/self/fd")) {
         int own = dirfd(d);
@@ -310,7 +312,9 @@ void close_on_exec_fds() {
     }
     for (int fd : fds) {
         int fl = fcntl(fd, F_GETFD);
-        if (fl >= 0 && (fl & FD_CLOEXEC)) close(fd);
+        if (fl >= 0 && (fl & FD_CLOEXEC)) {
+            close(fd);
+        }
     }
 }
 
@@ -318,7 +322,7 @@ void close_on_exec_fds() {
 // kills the process with SIGSEGV, as the kernel's force_fatal_sig(SIGSEGV) does.
 int32_t replace_image(Process& p, const std::string& host, const std::string& filename,
                       const std::vector<std::string>& argv, const std::vector<std::string>& envp) {
-    close_on_exec_fds();
+    close_on_exec_fds(p);
     p.mem.reset();
     p.cache.invalidate_all();
     // flush_signal_handlers(me, 0): handled signals go back to SIG_DFL, ignored ones stay ignored;
@@ -328,6 +332,7 @@ int32_t replace_image(Process& p, const std::string& host, const std::string& fi
         a = GuestSigaction{};
         a.handler = keep;
     }
+    signals_after_exec(p);
     p.clear_child_tid = 0;
     // flush_thread clears the TLS array and gives the FPU its initial state (fpu_flush_thread:
     // FNINIT control word, MXCSR 0x1f80); start_thread loads the flat user selectors. exec_program
