@@ -81,12 +81,14 @@ struct Rig {
             res.faulted = true;
             res.fault = cpu.m_fault;
             cpu.m_event = CpuEvent::None;
+            free_block(m_block);   // the fault left the block mid-way
+            m_block = nullptr;
             return res;
         }
         uint32_t pc = kCode;
         while (pc != stop) {
             DecodeFailure f;
-            DecodedBlock* b = decode_block(mem, pc, f);
+            DecodedBlock* b = m_block = decode_block(mem, pc, f);
             REQUIRE(b != nullptr);
             for (uint32_t k = 0; k < b->count; k++) {
                 const Insn& r = b->insns[k];
@@ -97,9 +99,11 @@ struct Rig {
                 pc = r.len ? r.eip + r.len : cpu.m_eip;
             }
             free_block(b);
+            m_block = nullptr;
         }
         return res;
     }
+    gate386::DecodedBlock* m_block = nullptr;
 };
 
 inline uint8_t* host_buffer() {
