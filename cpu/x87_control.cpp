@@ -59,7 +59,7 @@ namespace {
 // FLDCW waits for pending exceptions, then may unmask one already flagged: ES follows.
 void fldcw(Cpu& c, const Insn& i) {
     check_pending(c, i);
-    c.m_x87.cw = load<uint16_t>(c, effective_address(c, i));
+    c.m_x87.cw = x87_loaded_cw(load<uint16_t>(c, effective_address(c, i)));
     update_es(c.m_x87);
 }
 

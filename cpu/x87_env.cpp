@@ -50,7 +50,7 @@ void x87_store_env(const Cpu& c, uint8_t out[28]) {
 
 void x87_load_env(Cpu& c, const uint8_t in[28]) {
     X87State& x = c.m_x87;
-    x.cw = get16(in + 0);
+    x.cw = x87_loaded_cw(get16(in + 0));
     uint16_t sw = get16(in + 4);
     x.top = (sw >> 11) & 7;
     x.sw = uint16_t(sw & ~kFswTop);
@@ -110,7 +110,7 @@ bool fxrstor_image(Cpu& c, const uint8_t in[512]) {
     uint32_t mxcsr = get32(in + 24);
     if (mxcsr & ~kMxcsrMask) return false;
     X87State& x = c.m_x87;
-    x.cw = get16(in + 0);
+    x.cw = x87_loaded_cw(get16(in + 0));
     uint16_t sw = get16(in + 2);
     x.top = (sw >> 11) & 7;
     x.sw = uint16_t(sw & ~kFswTop);

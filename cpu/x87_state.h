@@ -31,6 +31,9 @@ constexpr uint16_t kFswCond = kFswC0 | kFswC1 | kFswC2 | kFswC3;
 
 // Control word after FNINIT and at process start (SDM Vol.1 8.1.5, Table 8-2).
 constexpr uint16_t kFcwDefault = 0x037f;
+// What a loaded control word keeps: the masks, PC, RC and the obsolete IC bit; bit 6 reads as 1,
+// bits 7 and 13..15 as 0 (SDM Vol.1 Figure 8-6; observed with FLDCW/FNSTCW on this host).
+inline uint16_t x87_loaded_cw(uint16_t v) { return uint16_t((v & 0x1f3f) | 0x0040); }
 
 struct X87State {
     F80 r[8];                 // R0..R7 by physical number

@@ -227,6 +227,14 @@ int32_t sys_sched_setaffinity(Process& p, const SyscallArgs& a) {
     return host_result(syscall(SYS_sched_setaffinity, static_cast<pid_t>(a[0]), mask.size(), mask.data()));
 }
 int32_t sys_sched_yield(Process&, const SyscallArgs&) { return host_result(sched_yield()); }
+// getpriority returns 20 - nice so that the result is never negative (kernel/sys.c); the raw host
+// call returns the same encoding, which glibc's wrapper undoes.
+int32_t sys_getpriority(Process&, const SyscallArgs& a) {
+    return host_result(syscall(SYS_getpriority, static_cast<int>(a[0]), static_cast<int>(a[1])));
+}
+int32_t sys_setpriority(Process&, const SyscallArgs& a) {
+    return host_result(syscall(SYS_setpriority, static_cast<int>(a[0]), static_cast<int>(a[1]), static_cast<int>(a[2])));
+}
 // struct sched_param is one int on every architecture.
 int32_t sys_sched_getparam(Process& p, const SyscallArgs& a) {
     struct sched_param sp {};
@@ -314,6 +322,8 @@ int32_t sys_rseq(Process&, const SyscallArgs&) { return -ENOSYS; }
 
 void register_resource_syscalls() {
     register_syscall(340, sys_prlimit64, "ddpp");
+    register_syscall(96, sys_getpriority, "dd");
+    register_syscall(97, sys_setpriority, "ddd");
     register_syscall(191, sys_ugetrlimit, "dp");
     register_syscall(76, sys_old_getrlimit, "dp");
     register_syscall(75, sys_setrlimit, "dp");

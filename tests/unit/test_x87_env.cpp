@@ -108,6 +108,20 @@ TEST_CASE("ES and B follow the control word when FLDCW unmasks or masks a raised
     CHECK(compare(case_es_after_fldcw, in, sizeof in, {{300, 4}, {304, 2}, {308, 4}, {312, 2}}));
 }
 
+// Reserved control-word bits: FLDCW, FLDENV and FXRSTOR keep only the defined ones.
+FPU_CASE(cw_bits, "fldcw 32(%ebx)\n fnstcw 256(%ebx)\n fldcw 34(%ebx)\n fnstcw 258(%ebx)\n fnstenv 288(%ebx)\n"
+                  " movw 36(%ebx), %ax\n movw %ax, 288(%ebx)\n fldenv 288(%ebx)\n fnstcw 260(%ebx)\n"
+                  " fxsave 512(%ebx)\n movw 38(%ebx), %ax\n movw %ax, 512(%ebx)\n fxrstor 512(%ebx)\n"
+                  " fnstcw 262(%ebx)\n fninit")
+TEST_CASE("reserved control-word bits read back as the host shows them") {
+    uint8_t in[40] = {};
+    uint16_t cws[4] = {0xffff, 0x0000, 0xe37f, 0x1040};
+    std::memcpy(in + 32, cws, 8);
+    CHECK(compare(case_cw_bits, in, sizeof in,
+                  {{300, 4}, {304, 2}, {308, 4}, {312, 2}, {512 + 6, 2}, {512 + 8, 8}, {512 + 16, 8}, {512 + 28, 4},
+                   {512 + 288, 128}}));
+}
+
 // A deferred exception: the division only flags it; the next waiting instruction reports it.
 FPU_CASE(deferred, "fldcw 32(%ebx)\n fldz\n fld1\n fdiv %st(1), %st\n fnstsw 256(%ebx)\n fnstcw 258(%ebx)\n"
                    " fstpt 272(%ebx)")
