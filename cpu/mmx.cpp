@@ -12,9 +12,9 @@ namespace gate386 {
 namespace simd {
 namespace {
 
-#define GATE386_VOP(Name, expr)                                                                   \
-    struct Name {                                                                                 \
-        static __m128i x(__m128i a, __m128i b) { return expr; }                                   \
+#define GATE386_VOP(Name, expr)                                                                     \
+    struct Name {                                                                                   \
+        static __m128i x(__m128i a, __m128i b) { return expr; }                                     \
     };
 GATE386_VOP(PaddB, _mm_add_epi8(a, b))
 GATE386_VOP(PaddW, _mm_add_epi16(a, b))
@@ -71,10 +71,10 @@ GATE386_VOP(PunpckhQDQ, _mm_unpackhi_epi64(a, b))
 #undef GATE386_VOP
 
 // Packs and high unpacks need the MMX halves arranged first.
-#define GATE386_VOP2(Name, expr, expr64)                                                          \
-    struct Name {                                                                                 \
-        static __m128i x(__m128i a, __m128i b) { return expr; }                                   \
-        static __m128i m(__m128i a, __m128i b) { return expr64; }                                 \
+#define GATE386_VOP2(Name, expr, expr64)                                                            \
+    struct Name {                                                                                   \
+        static __m128i x(__m128i a, __m128i b) { return expr; }                                     \
+        static __m128i m(__m128i a, __m128i b) { return expr64; }                                   \
     };
 GATE386_VOP2(PacksSWB, _mm_packs_epi16(a, b), _mm_packs_epi16(_mm_unpacklo_epi64(a, b), a))
 GATE386_VOP2(PacksSDW, _mm_packs_epi32(a, b), _mm_packs_epi32(_mm_unpacklo_epi64(a, b), a))

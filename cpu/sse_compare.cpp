@@ -9,10 +9,10 @@ namespace {
 
 // One host function per (instruction, predicate): the predicate is an immediate of the host
 // instruction. Legacy encodings use imm8[2:0] only (SDM Vol.2A CMPPS).
-#define GATE386_SSE_CMP(name, insn)                                                               \
-    template <int P> __m128i name(Cpu& c, __m128i a, __m128i b) {                                 \
-        GATE386_SSE_EXEC(insn " %[p], %[b], %[a]", ([a] "+x"(a)), ([b] "x"(b), [p] "i"(P)))       \
-        return a;                                                                                 \
+#define GATE386_SSE_CMP(name, insn)                                                                 \
+    template <int P> __m128i name(Cpu& c, __m128i a, __m128i b) {                                   \
+        GATE386_SSE_EXEC(insn " %[p], %[b], %[a]", ([a] "+x"(a)), ([b] "x"(b), [p] "i"(P)))         \
+        return a;                                                                                   \
     }
 GATE386_SSE_CMP(cmpps, "cmpps")
 GATE386_SSE_CMP(cmpss, "cmpss")
@@ -35,10 +35,10 @@ template <template <int> class Wrap, int... P> struct Table {
     static constexpr Handler rm[] = {Wrap<P>::rm...};
 };
 
-#define GATE386_CMP_WRAP(Name, fn, bytes)                                                         \
-    template <int P> struct Name {                                                                \
-        static constexpr Handler rr = cmp_rr<fn<P>>;                                              \
-        static constexpr Handler rm = cmp_rm<fn<P>, bytes>;                                       \
+#define GATE386_CMP_WRAP(Name, fn, bytes)                                                           \
+    template <int P> struct Name {                                                                  \
+        static constexpr Handler rr = cmp_rr<fn<P>>;                                                \
+        static constexpr Handler rm = cmp_rm<fn<P>, bytes>;                                         \
     };
 GATE386_CMP_WRAP(CmpPs, cmpps, 16)
 GATE386_CMP_WRAP(CmpSs, cmpss, 4)
@@ -57,12 +57,12 @@ template <template <int> class Wrap> bool sel_cmp(const InsnDesc& d, Insn& r) {
 }
 
 // COMISS/UCOMISS/COMISD/UCOMISD.
-#define GATE386_SSE_COMI(name, insn)                                                              \
-    static inline void name(Cpu& c, __m128i a, __m128i b) {                                       \
-        bool z, p, cf;                                                                            \
-        GATE386_SSE_EXEC(insn " %[b], %[a]", ("=@ccz"(z), "=@ccp"(p), "=@ccc"(cf)),               \
-                         ([a] "x"(a), [b] "x"(b)))                                                \
-        set_arith_flags(c, (z ? kFlagZF : 0) | (p ? kFlagPF : 0) | (cf ? kFlagCF : 0));           \
+#define GATE386_SSE_COMI(name, insn)                                                                \
+    static inline void name(Cpu& c, __m128i a, __m128i b) {                                         \
+        bool z, p, cf;                                                                              \
+        GATE386_SSE_EXEC(insn " %[b], %[a]", ("=@ccz"(z), "=@ccp"(p), "=@ccc"(cf)),                 \
+                         ([a] "x"(a), [b] "x"(b)))                                                  \
+        set_arith_flags(c, (z ? kFlagZF : 0) | (p ? kFlagPF : 0) | (cf ? kFlagCF : 0));             \
     }
 GATE386_SSE_COMI(comiss, "comiss")
 GATE386_SSE_COMI(ucomiss, "ucomiss")

@@ -40,10 +40,10 @@ template <FpOp Op, unsigned Bytes> bool sel_cvt(const InsnDesc& d, Insn& r) {
 
 // ---- from a general register or m32 --------------------------------------------------------------
 
-#define GATE386_SSE_FROM_INT(name, insn)                                                          \
-    static inline __m128i name(Cpu& c, __m128i a, int32_t v) {                                    \
-        GATE386_SSE_EXEC(insn " %[v], %[a]", ([a] "+x"(a)), ([v] "r"(v)))                         \
-        return a;                                                                                 \
+#define GATE386_SSE_FROM_INT(name, insn)                                                            \
+    static inline __m128i name(Cpu& c, __m128i a, int32_t v) {                                      \
+        GATE386_SSE_EXEC(insn " %[v], %[a]", ([a] "+x"(a)), ([v] "r"(v)))                           \
+        return a;                                                                                   \
     }
 GATE386_SSE_FROM_INT(cvtsi2ss, "cvtsi2ssl")
 GATE386_SSE_FROM_INT(cvtsi2sd, "cvtsi2sdl")
@@ -66,11 +66,11 @@ template <FromIntFn Op> bool sel_from_int(const InsnDesc& d, Insn& r) {
 
 // ---- to a general register ----------------------------------------------------------------------
 
-#define GATE386_SSE_TO_INT(name, insn)                                                            \
-    static inline int32_t name(Cpu& c, __m128i b) {                                               \
-        int32_t r;                                                                                \
-        GATE386_SSE_EXEC(insn " %[b], %[r]", ([r] "=r"(r)), ([b] "x"(b)))                         \
-        return r;                                                                                 \
+#define GATE386_SSE_TO_INT(name, insn)                                                              \
+    static inline int32_t name(Cpu& c, __m128i b) {                                                 \
+        int32_t r;                                                                                  \
+        GATE386_SSE_EXEC(insn " %[b], %[r]", ([r] "=r"(r)), ([b] "x"(b)))                           \
+        return r;                                                                                   \
     }
 GATE386_SSE_TO_INT(cvtss2si, "cvtss2si")
 GATE386_SSE_TO_INT(cvttss2si, "cvttss2si")

@@ -93,24 +93,24 @@ inline void sse_flags(Cpu& c, uint32_t out_csr) {
 // STMXCSR; the host keeps its controls and only holds flags nobody reads. Otherwise LDMXCSR with
 // the guest's controls, the instruction, STMXCSR, LDMXCSR of the host's value. (Measured on this
 // host: LDMXCSR is cheap, STMXCSR is not, so one STMXCSR per instruction is the floor.)
-#define GATE386_SSE_EXEC(body, OUTS, INS)                                                         \
-    uint32_t out;                                                                                 \
-    if (__builtin_expect((c.m_sse.mxcsr & ~kMxcsrFlags) == kMxcsrDefault, 1)) {                  \
-        asm volatile("ldmxcsr %[hcsr]\n\t" body "\n\tstmxcsr %[ocsr]"                             \
-                     : GATE386_UNPAREN OUTS, [ocsr] "=m"(out)                                     \
-                     : GATE386_UNPAREN INS, [hcsr] "m"(kHostMxcsr));                              \
-    } else {                                                                                      \
-        uint32_t gcsr = run_csr(c);                                                               \
-        asm volatile(GATE386_SSE_RUN(body)                                                        \
+#define GATE386_SSE_EXEC(body, OUTS, INS)                                                           \
+    uint32_t out;                                                                                   \
+    if (__builtin_expect((c.m_sse.mxcsr & ~kMxcsrFlags) == kMxcsrDefault, 1)) {                     \
+        asm volatile("ldmxcsr %[hcsr]\n\t" body "\n\tstmxcsr %[ocsr]"                               \
+                     : GATE386_UNPAREN OUTS, [ocsr] "=m"(out)                                       \
+                     : GATE386_UNPAREN INS, [hcsr] "m"(kHostMxcsr));                                \
+    } else {                                                                                        \
+        uint32_t gcsr = run_csr(c);                                                                 \
+        asm volatile(GATE386_SSE_RUN(body)                                                          \
                      : GATE386_UNPAREN OUTS, [ocsr] "=m"(out) : GATE386_UNPAREN INS, GATE386_SSE_CSR); \
-    }                                                                                             \
+    }                                                                                               \
     sse_flags(c, out);
 
 // Binary xmm operation: a := a op b, with the host's result and flags.
-#define GATE386_SSE_BINARY(name, insn)                                                            \
-    static inline __m128i name(Cpu& c, __m128i a, __m128i b) {                                    \
-        GATE386_SSE_EXEC(insn " %[b], %[a]", ([a] "+x"(a)), ([b] "x"(b)))                         \
-        return a;                                                                                 \
+#define GATE386_SSE_BINARY(name, insn)                                                              \
+    static inline __m128i name(Cpu& c, __m128i a, __m128i b) {                                      \
+        GATE386_SSE_EXEC(insn " %[b], %[a]", ([a] "+x"(a)), ([b] "x"(b)))                           \
+        return a;                                                                                   \
     }
 
 // ---- decode-time operand forms ------------------------------------------------------------------

@@ -9,13 +9,13 @@ namespace {
 // The host runs the ST(0)-destination form with the guest's destination in ST(0) and its source in
 // ST(1), so operand roles (which matter for NaN selection, SDM Vol.1 Table 4-7) are preserved for
 // every guest form, ST(i) destinations included.
-#define GATE386_ARITH_OP(Name, ins, iins)                                                         \
-    struct Name {                                                                                 \
-        GATE386_X87_BINARY(rr, ins " %%st(1), %%st")                                              \
-        GATE386_X87_MEM(m32, ins "s", float)                                                      \
-        GATE386_X87_MEM(m64, ins "l", double)                                                     \
-        GATE386_X87_MEM(i16, iins "s", int16_t)                                                   \
-        GATE386_X87_MEM(i32, iins "l", int32_t)                                                   \
+#define GATE386_ARITH_OP(Name, ins, iins)                                                           \
+    struct Name {                                                                                   \
+        GATE386_X87_BINARY(rr, ins " %%st(1), %%st")                                                \
+        GATE386_X87_MEM(m32, ins "s", float)                                                        \
+        GATE386_X87_MEM(m64, ins "l", double)                                                       \
+        GATE386_X87_MEM(i16, iins "s", int16_t)                                                     \
+        GATE386_X87_MEM(i32, iins "l", int32_t)                                                     \
     };
 GATE386_ARITH_OP(Add, "fadd", "fiadd")
 GATE386_ARITH_OP(Sub, "fsub", "fisub")

@@ -45,14 +45,14 @@ template <typename T, uint16_t (*Host)(f80, T, uint16_t), bool Pop> void fcom_me
 }
 
 // FCOMI/FUCOMI: ZF PF CF from the comparison, OF SF AF cleared (SDM Vol.2A FCOMI).
-#define GATE386_X87_COMI(name, insn)                                                              \
-    static inline uint16_t name(f80 a, f80 b, uint16_t cw, uint32_t& fl) {                        \
-        uint16_t sw;                                                                              \
-        bool z, p, cf;                                                                            \
-        GATE386_X87_EXEC(insn " %%st(1), %%st", ("=a"(sw), "=@ccz"(z), "=@ccp"(p), "=@ccc"(cf)),   \
-                         ("t"(a), "u"(b)))                                                        \
-        fl = (z ? kFlagZF : 0) | (p ? kFlagPF : 0) | (cf ? kFlagCF : 0);                          \
-        return sw;                                                                                \
+#define GATE386_X87_COMI(name, insn)                                                                \
+    static inline uint16_t name(f80 a, f80 b, uint16_t cw, uint32_t& fl) {                          \
+        uint16_t sw;                                                                                \
+        bool z, p, cf;                                                                              \
+        GATE386_X87_EXEC(insn " %%st(1), %%st", ("=a"(sw), "=@ccz"(z), "=@ccp"(p), "=@ccc"(cf)),    \
+                         ("t"(a), "u"(b)))                                                          \
+        fl = (z ? kFlagZF : 0) | (p ? kFlagPF : 0) | (cf ? kFlagCF : 0);                            \
+        return sw;                                                                                  \
     }
 GATE386_X87_COMI(host_fcomi, "fcomi")
 GATE386_X87_COMI(host_fucomi, "fucomi")

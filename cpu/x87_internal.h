@@ -213,87 +213,87 @@ inline uint16_t cw_premasked(const X87State& x) { return x.cw | kPreMask; }
 // Slow path, for any other control word: FNCLEX, the guest's control word, the instruction,
 // FNSTSW, FNCLEX (so an unmasked exception never reaches a waiting host instruction), the host's
 // control word.
-#define GATE386_X87_RUN(body)                                                                     \
+#define GATE386_X87_RUN(body)                                                                       \
     "fnclex\n\tfldcw %[cw]\n\t" body "\n\tfnstsw %%ax\n\tfnclex\n\tfldcw %[hcw]"
 #define GATE386_X87_FAST(body) body "\n\tfnstsw %%ax"
 #define GATE386_X87_CW [cw] "m"(cw), [hcw] "m"(kHostCwVar)
 #define GATE386_UNPAREN(...) __VA_ARGS__
 // One instruction on either path. OUTS and INS are parenthesized operand lists; INS must not be
 // empty (GATE386_X87_CW is appended).
-#define GATE386_X87_EXEC(body, OUTS, INS, ...)                                                    \
-    if (__builtin_expect(cw == kHostCw, 1)) {                                                     \
-        asm volatile(GATE386_X87_FAST(body) : GATE386_UNPAREN OUTS                                \
-                     : GATE386_UNPAREN INS, GATE386_X87_CW __VA_OPT__(:) __VA_ARGS__);            \
-        host_sw_fast(sw);                                                                         \
-    } else {                                                                                      \
-        asm volatile(GATE386_X87_RUN(body) : GATE386_UNPAREN OUTS                                 \
-                     : GATE386_UNPAREN INS, GATE386_X87_CW __VA_OPT__(:) __VA_ARGS__);            \
-        host_sw_slow(sw);                                                                         \
+#define GATE386_X87_EXEC(body, OUTS, INS, ...)                                                      \
+    if (__builtin_expect(cw == kHostCw, 1)) {                                                       \
+        asm volatile(GATE386_X87_FAST(body) : GATE386_UNPAREN OUTS                                  \
+                     : GATE386_UNPAREN INS, GATE386_X87_CW __VA_OPT__(:) __VA_ARGS__);              \
+        host_sw_fast(sw);                                                                           \
+    } else {                                                                                        \
+        asm volatile(GATE386_X87_RUN(body) : GATE386_UNPAREN OUTS                                   \
+                     : GATE386_UNPAREN INS, GATE386_X87_CW __VA_OPT__(:) __VA_ARGS__);              \
+        host_sw_slow(sw);                                                                           \
     }
 
 inline const uint16_t kHostCwVar = kHostCw;
 
 // ST(0) := op ST(0)  (FSQRT FCHS FABS FRNDINT FSIN FCOS F2XM1)
-#define GATE386_X87_UNARY(name, insn)                                                             \
-    static inline f80 name(f80 a, uint16_t cw, uint16_t& sw) {                                    \
-        GATE386_X87_EXEC(insn, ("+t"(a), "=a"(sw)), ([dummy] "i"(0)))                             \
-        return a;                                                                                 \
+#define GATE386_X87_UNARY(name, insn)                                                               \
+    static inline f80 name(f80 a, uint16_t cw, uint16_t& sw) {                                      \
+        GATE386_X87_EXEC(insn, ("+t"(a), "=a"(sw)), ([dummy] "i"(0)))                               \
+        return a;                                                                                   \
     }
 // ST(0) := ST(0) op ST(1), ST(1) stays  (FADD FSUB ... FPREM FPREM1 FSCALE)
-#define GATE386_X87_BINARY(name, insn)                                                            \
-    static inline f80 name(f80 a, f80 b, uint16_t cw, uint16_t& sw) {                             \
-        GATE386_X87_EXEC(insn, ("+t"(a), "=a"(sw)), ("u"(b)))                                     \
-        return a;                                                                                 \
+#define GATE386_X87_BINARY(name, insn)                                                              \
+    static inline f80 name(f80 a, f80 b, uint16_t cw, uint16_t& sw) {                               \
+        GATE386_X87_EXEC(insn, ("+t"(a), "=a"(sw)), ("u"(b)))                                       \
+        return a;                                                                                   \
     }
 // ST(1) := ST(1) op ST(0), pop  (FPATAN FYL2X FYL2XP1): run with kPreMask so the pop happens.
-#define GATE386_X87_BINARY_POP(name, insn)                                                        \
-    static inline f80 name(f80 st0, f80 st1, uint16_t cw, uint16_t& sw) {                         \
-        f80 r;                                                                                    \
-        GATE386_X87_EXEC(insn, ("=t"(r), "=a"(sw)), ("0"(st0), "u"(st1)), "st(1)")                \
-        return r;                                                                                 \
+#define GATE386_X87_BINARY_POP(name, insn)                                                          \
+    static inline f80 name(f80 st0, f80 st1, uint16_t cw, uint16_t& sw) {                           \
+        f80 r;                                                                                      \
+        GATE386_X87_EXEC(insn, ("=t"(r), "=a"(sw)), ("0"(st0), "u"(st1)), "st(1)")                  \
+        return r;                                                                                   \
     }
 // ST(0) := ST(0) op memory  (FADD m32 ... FIDIVR m16)
-#define GATE386_X87_MEM(name, insn, T)                                                            \
-    static inline f80 name(f80 a, T m, uint16_t cw, uint16_t& sw) {                               \
-        GATE386_X87_EXEC(insn " %[m]", ("+t"(a), "=a"(sw)), ([m] "m"(m)))                         \
-        return a;                                                                                 \
+#define GATE386_X87_MEM(name, insn, T)                                                              \
+    static inline f80 name(f80 a, T m, uint16_t cw, uint16_t& sw) {                                 \
+        GATE386_X87_EXEC(insn " %[m]", ("+t"(a), "=a"(sw)), ([m] "m"(m)))                           \
+        return a;                                                                                   \
     }
 // Push from memory (FLD m32/m64, FILD, FBLD): run with kPreMask.
-#define GATE386_X87_LOAD(name, insn, T)                                                           \
-    static inline f80 name(const T& m, uint16_t cw, uint16_t& sw) {                               \
-        f80 r;                                                                                    \
-        GATE386_X87_EXEC(insn " %[m]", ("=t"(r), "=a"(sw)), ([m] "m"(m)))                         \
-        return r;                                                                                 \
+#define GATE386_X87_LOAD(name, insn, T)                                                             \
+    static inline f80 name(const T& m, uint16_t cw, uint16_t& sw) {                                 \
+        f80 r;                                                                                      \
+        GATE386_X87_EXEC(insn " %[m]", ("=t"(r), "=a"(sw)), ([m] "m"(m)))                           \
+        return r;                                                                                   \
     }
 // Push a constant (FLD1 FLDPI ...): the rounding control applies to the inexact ones.
-#define GATE386_X87_CONST(name, insn)                                                             \
-    static inline f80 name(uint16_t cw, uint16_t& sw) {                                           \
-        f80 r;                                                                                    \
-        GATE386_X87_EXEC(insn, ("=t"(r), "=a"(sw)), ([dummy] "i"(0)))                             \
-        return r;                                                                                 \
+#define GATE386_X87_CONST(name, insn)                                                               \
+    static inline f80 name(uint16_t cw, uint16_t& sw) {                                             \
+        f80 r;                                                                                      \
+        GATE386_X87_EXEC(insn, ("=t"(r), "=a"(sw)), ([dummy] "i"(0)))                               \
+        return r;                                                                                   \
     }
 // Store ST(0) to memory without popping (FST m32/m64, FIST m16/m32).
-#define GATE386_X87_STORE(name, insn, T)                                                          \
-    static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                             \
-        GATE386_X87_EXEC(insn " %[m]", ([m] "=m"(m), "=a"(sw)), ("t"(a)))                         \
+#define GATE386_X87_STORE(name, insn, T)                                                            \
+    static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                               \
+        GATE386_X87_EXEC(insn " %[m]", ([m] "=m"(m), "=a"(sw)), ("t"(a)))                           \
     }
 // Popping-only stores (FISTP m64, FISTTP, FBSTP) run on a copy of ST(0): with kPreMask.
-#define GATE386_X87_STORE_POP(name, insn, T)                                                      \
-    static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                             \
-        GATE386_X87_EXEC("fld %%st(0)\n\t" insn " %[m]", ([m] "=m"(m), "=a"(sw)), ("t"(a)))       \
+#define GATE386_X87_STORE_POP(name, insn, T)                                                        \
+    static inline void name(f80 a, T& m, uint16_t cw, uint16_t& sw) {                               \
+        GATE386_X87_EXEC("fld %%st(0)\n\t" insn " %[m]", ([m] "=m"(m), "=a"(sw)), ("t"(a)))         \
     }
 // Compare ST(0) with ST(1) or memory: the status word carries C0 C2 C3.
-#define GATE386_X87_CMP(name, insn)                                                               \
-    static inline uint16_t name(f80 a, f80 b, uint16_t cw) {                                      \
-        uint16_t sw;                                                                              \
-        GATE386_X87_EXEC(insn, ("=a"(sw)), ("t"(a), "u"(b)))                                      \
-        return sw;                                                                                \
+#define GATE386_X87_CMP(name, insn)                                                                 \
+    static inline uint16_t name(f80 a, f80 b, uint16_t cw) {                                        \
+        uint16_t sw;                                                                                \
+        GATE386_X87_EXEC(insn, ("=a"(sw)), ("t"(a), "u"(b)))                                        \
+        return sw;                                                                                  \
     }
-#define GATE386_X87_CMP_MEM(name, insn, T)                                                        \
-    static inline uint16_t name(f80 a, T m, uint16_t cw) {                                        \
-        uint16_t sw;                                                                              \
-        GATE386_X87_EXEC(insn " %[m]", ("=a"(sw)), ("t"(a), [m] "m"(m)))                          \
-        return sw;                                                                                \
+#define GATE386_X87_CMP_MEM(name, insn, T)                                                          \
+    static inline uint16_t name(f80 a, T m, uint16_t cw) {                                          \
+        uint16_t sw;                                                                                \
+        GATE386_X87_EXEC(insn " %[m]", ("=a"(sw)), ("t"(a), [m] "m"(m)))                            \
+        return sw;                                                                                  \
     }
 
 // Packed BCD operand of FBLD/FBSTP (SDM Vol.1 4.7).

@@ -18,13 +18,13 @@ GATE386_X87_BINARY_POP(host_fyl2xp1, "fyl2xp1")
 // FPTAN and FSINCOS push a second value unless the operand is out of range (C2 = 1), in which case
 // the stack is left as it was; the host sequence duplicates ST(0) in that case so that it always
 // ends two deep. Run with kPreMask.
-#define GATE386_X87_PUSH2(name, insn)                                                             \
-    static inline void name(f80 a, f80& top, f80& below, uint16_t cw, uint16_t& sw) {                    \
-        asm volatile("fnclex\n\tfldcw %[cw]\n\t" insn "\n\tfnstsw %%ax\n\ttestb $4, %%ah\n\t"     \
-                     "jz 1f\n\tfld %%st(0)\n1:\n\tfnclex\n\tfldcw %[hcw]"                         \
-                     : "=t"(top), "=u"(below), "=a"(sw) : "0"(a), GATE386_X87_CW);                \
-        g_host_cc = sw & kHostCcKept;                                                             \
-        g_host_exc = 0;                                                                           \
+#define GATE386_X87_PUSH2(name, insn)                                                               \
+    static inline void name(f80 a, f80& top, f80& below, uint16_t cw, uint16_t& sw) {               \
+        asm volatile("fnclex\n\tfldcw %[cw]\n\t" insn "\n\tfnstsw %%ax\n\ttestb $4, %%ah\n\t"       \
+                     "jz 1f\n\tfld %%st(0)\n1:\n\tfnclex\n\tfldcw %[hcw]"                           \
+                     : "=t"(top), "=u"(below), "=a"(sw) : "0"(a), GATE386_X87_CW);                  \
+        g_host_cc = sw & kHostCcKept;                                                               \
+        g_host_exc = 0;                                                                             \
     }
 GATE386_X87_PUSH2(host_fptan, "fptan")
 GATE386_X87_PUSH2(host_fsincos, "fsincos")

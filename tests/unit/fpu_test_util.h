@@ -23,18 +23,18 @@
 // The guest's registers start as zeros; the host's physical registers hold leftovers, which
 // FNSAVE/FXSAVE/FXAM and partial writes would show, so the host's are zeroed (eight pushes of +0,
 // then FNINIT; XMM0..7 cleared).
-#define FPU_ZERO_REGS "fldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfninit\n\t"      \
-    "xorps %xmm0, %xmm0\n\txorps %xmm1, %xmm1\n\txorps %xmm2, %xmm2\n\txorps %xmm3, %xmm3\n\t"        \
+#define FPU_ZERO_REGS "fldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfldz\n\tfninit\n\t"  \
+    "xorps %xmm0, %xmm0\n\txorps %xmm1, %xmm1\n\txorps %xmm2, %xmm2\n\txorps %xmm3, %xmm3\n\t"      \
     "xorps %xmm4, %xmm4\n\txorps %xmm5, %xmm5\n\txorps %xmm6, %xmm6\n\txorps %xmm7, %xmm7\n\t"
-#define FPU_CASE(name, text)                                                                      \
-    extern "C" void host_##name(void* buf);                                                       \
-    extern "C" const uint8_t guest_##name[], guest_##name##_end[];                                \
-    asm(".pushsection .text\n\t.p2align 4\n\t.globl host_" #name "\n\t.type host_" #name          \
+#define FPU_CASE(name, text)                                                                        \
+    extern "C" void host_##name(void* buf);                                                         \
+    extern "C" const uint8_t guest_##name[], guest_##name##_end[];                                  \
+    asm(".pushsection .text\n\t.p2align 4\n\t.globl host_" #name "\n\t.type host_" #name            \
         ",@function\nhost_" #name ":\n\tpush %rbx\n\tmov %rdi, %rbx\n\tfninit\n\t" FPU_ZERO_REGS    \
-        "pushq $0x1f80\n\tldmxcsr (%rsp)\n\t" text "\n\tfninit\n\tldmxcsr (%rsp)\n\t"             \
-        "addq $8, %rsp\n\tpop %rbx\n\tret\n\t.popsection\n"                                       \
-        ".pushsection .rodata\n\t.globl guest_" #name "\nguest_" #name ":\n\t.code32\n\t" text    \
-        "\n\t.code64\n\t.globl guest_" #name "_end\nguest_" #name "_end:\n\t.popsection");       \
+        "pushq $0x1f80\n\tldmxcsr (%rsp)\n\t" text "\n\tfninit\n\tldmxcsr (%rsp)\n\t"               \
+        "addq $8, %rsp\n\tpop %rbx\n\tret\n\t.popsection\n"                                         \
+        ".pushsection .rodata\n\t.globl guest_" #name "\nguest_" #name ":\n\t.code32\n\t" text      \
+        "\n\t.code64\n\t.globl guest_" #name "_end\nguest_" #name "_end:\n\t.popsection");          \
     static const FpuCase case_##name = {#name, host_##name, guest_##name, guest_##name##_end};
 
 struct FpuCase {
