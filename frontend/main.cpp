@@ -9,6 +9,7 @@
 #include "core/elf_loader.h"
 #include "core/exec.h"
 #include "core/process.h"
+#include "frontend/debug_frontend.h"
 #include "frontend/stats_report.h"
 #include "frontend/subcommands.h"
 
@@ -31,6 +32,10 @@ void usage(FILE* out) {
         "  --cpu MODEL         the emulated CPU (default pentium4)\n"
         "  --gate G            vDSO gate: auto (sysenter when the CPU has SEP), int80 or sysenter\n"
         "  --strace, -strace   log every system call to stderr, strace style\n"
+        "  --debug             step through PROGRAM in the debug window (SDL2 + Dear ImGui; F1: keys)\n"
+        "  --debug-script FILE run debugger commands from FILE (break, stepi, print, x, screenshot...),\n"
+        "                      output on stdout; the window renders offscreen when there is no display\n"
+        "  --gdb PORT, -g PORT serve the GDB remote protocol on 127.0.0.1:PORT (target remote :PORT)\n"
         "  --stats             print an execution summary to stderr at exit (--stats=json: JSON)\n"
         "  --help              this text\n"
         "  --version           gate386's version\n",
@@ -46,6 +51,7 @@ void usage(FILE* out) {
 
 int main(int argc, char** argv) {
     gate386::Options opts;
+    gate386::DebugLaunch debug;
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n > 0) { self[n] = 0; opts.self_path = self; }
@@ -82,6 +88,14 @@ int main(int argc, char** argv) {
             opts.gate = value("--gate");
             if (opts.gate != "auto" && opts.gate != "int80" && opts.gate != "sysenter")
                 die("unknown gate '" + opts.gate + "' (auto, int80 or sysenter)");
+        } else if (a == "--debug") {
+            debug.window = true;
+        } else if (a == "--debug-script") {
+            debug.script = value("--debug-script");
+        } else if (a == "--gdb" || a == "-g") {
+            std::string v = value(a.c_str());
+            debug.gdb_port = std::atoi(v.c_str());
+            if (debug.gdb_port <= 0 || debug.gdb_port > 65535) die("--gdb takes a TCP port, got '" + v + "'");
         } else if (a == "--strace" || a == "-strace") {
             opts.strace = true;
         } else if (a == "--stats") {
@@ -133,6 +147,7 @@ int main(int argc, char** argv) {
     }
     for (auto& s : opts.set_env) genv.push_back(s.first + "=" + s.second);
 
+    if (debug.active()) return gate386::run_debug_frontend(debug, opts, program, gargv, genv);
     auto proc = std::make_unique<gate386::Process>(opts);
     if (!gate386::apply_cpu_model(*proc)) return 2;
     if (!gate386::exec_program(*proc, program, gargv, genv, err)) die(err, 126);
