@@ -16,6 +16,8 @@ struct Options {
     bool stats_json = false;                       // --stats=json
     std::string cpu = "pentium4";                  // --cpu MODEL
     std::string gate = "auto";                     // --gate auto|int80|sysenter
+    std::string cpu_file;                          // --cpu-file FILE: a user's own model file
+    bool rdtsc_model = false;                      // --rdtsc=model: RDTSC reads the modelled cycles
     std::string argv0;                             // -0 ARGV0: guest argv[0] override
     std::string self_path;                         // this gate386 executable (for execve)
     bool exec_host = false;                        // --exec-host (future): a guest execve of a host

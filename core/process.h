@@ -12,6 +12,7 @@
 #include "cpu/block_cache.h"
 #include "cpu/cpu_model.h"
 #include "cpu/cpu_state.h"
+#include "syscalls/gate_costs.h"
 
 namespace gate386 {
 
@@ -53,6 +54,7 @@ struct Process {
     uint64_t sigmask = 0;
 
     ProcessStats stats;
+    CostModel costs;               // the CPU model's prices and what this run has spent (gate_costs.h)
     // Set by execve and sigreturn: the CPU state is new, the gate must not write a result back.
     bool regs_replaced = false;
     bool exited = false;

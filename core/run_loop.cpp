@@ -12,6 +12,7 @@
 #include "core/process.h"
 #include "core/vdso_mapping.h"
 #include "cpu/decoder.h"
+#include "syscalls/gate_costs.h"
 #include "syscalls/gates.h"
 #include "syscalls/guest_signals.h"
 
@@ -21,6 +22,7 @@ Process::Process(const Options& o) : opts(o), identity(default_cpu_identity()) {
     cpu.m_mem = mem.base();
     cpu.m_process = this;
     cpu.m_model = &identity;
+    install_cpu_model(*this, default_cpu_model());
 }
 
 namespace {
@@ -42,7 +44,7 @@ DecodedBlock* block_at(Process& p, uint32_t eip) {
     DecodedBlock* b = p.cache.find(eip);
     if (b) return b;
     DecodeFailure fail;
-    b = decode_block(p.mem, eip, fail);
+    b = decode_block(p.mem, eip, fail, &p.costs.decode);
     if (!b) {
         p.cpu.m_cur = nullptr;
         p.cpu.m_eip = eip;
@@ -82,6 +84,7 @@ DecodedBlock* block_at(Process& p, uint32_t eip) {
         }
         c.m_block = b;
         c.m_icount += b->guest_insns;
+        *b->cost_sink += b->user_cost;   // modelled user cycles, priced at decode time
         p.stats.blocks_executed++;
         const Insn* i = b->insns;
         const Insn* end = i + b->count;

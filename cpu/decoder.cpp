@@ -131,6 +131,110 @@ bool ends_block(Mn m) {
     }
 }
 
+// The extensions an instruction needs (IsaFeature bits; 0: every i686 executes it), from Zydis'
+// ISA set and extension. Extensions newer than any modelled chip (SSE3, SSSE3, SSE4, AVX, POPCNT,
+// MOVBE, ...) need kIsaNever.
+uint32_t isa_required(const ZydisDecodedInstruction& zi) {
+    // F3 0F BC/BD run as BSF/BSR on chips without BMI1/ABM (map_mnemonic).
+    if (zi.mnemonic == ZYDIS_MNEMONIC_TZCNT || zi.mnemonic == ZYDIS_MNEMONIC_LZCNT) return 0;
+    switch (zi.meta.isa_ext) {
+    case ZYDIS_ISA_EXT_BASE: case ZYDIS_ISA_EXT_X87: case ZYDIS_ISA_EXT_MMX: case ZYDIS_ISA_EXT_SSE:
+    case ZYDIS_ISA_EXT_SSE2: case ZYDIS_ISA_EXT_AMD3DNOW: case ZYDIS_ISA_EXT_AMD3DNOW_PREFETCH:
+    case ZYDIS_ISA_EXT_CLFSH: case ZYDIS_ISA_EXT_PAUSE: case ZYDIS_ISA_EXT_CET:
+        break;
+    default: return kIsaNever;
+    }
+    switch (zi.meta.isa_set) {
+    case ZYDIS_ISA_SET_CMOV: return kIsaCmov;
+    case ZYDIS_ISA_SET_FCMOV: return kIsaX87 | kIsaCmov;
+    case ZYDIS_ISA_SET_X87: return kIsaX87;
+    case ZYDIS_ISA_SET_FXSAVE: return kIsaFxsr;
+    case ZYDIS_ISA_SET_SSE: case ZYDIS_ISA_SET_SSEMXCSR: return kIsaSse;
+    case ZYDIS_ISA_SET_SSE2: case ZYDIS_ISA_SET_SSE2MMX: return kIsaSse2;
+    case ZYDIS_ISA_SET_CLFSH: return kIsaClflush;
+    case ZYDIS_ISA_SET_AMD3DNOW: case ZYDIS_ISA_SET_PREFETCH_NOP: return kIsa3dnow;
+    case ZYDIS_ISA_SET_PENTIUMMMX:
+        // Zydis files the integer SSE additions on MMX registers under MMX; the chips have them
+        // with SSE (Intel) or as AMD's MMX extensions (K7).
+        switch (zi.mnemonic) {
+        case ZYDIS_MNEMONIC_PSHUFW: case ZYDIS_MNEMONIC_PMINUB: case ZYDIS_MNEMONIC_PMAXUB:
+        case ZYDIS_MNEMONIC_PMINSW: case ZYDIS_MNEMONIC_PMAXSW: case ZYDIS_MNEMONIC_PAVGB:
+        case ZYDIS_MNEMONIC_PAVGW: case ZYDIS_MNEMONIC_PMULHUW: case ZYDIS_MNEMONIC_PSADBW:
+        case ZYDIS_MNEMONIC_PEXTRW: case ZYDIS_MNEMONIC_PINSRW: case ZYDIS_MNEMONIC_PMOVMSKB:
+        case ZYDIS_MNEMONIC_MASKMOVQ: case ZYDIS_MNEMONIC_MOVNTQ:
+            return kIsaSse | kIsaMmxExt;   // either suffices (isa_allowed)
+        default: return kIsaMmx;
+        }
+    case ZYDIS_ISA_SET_SSE_PREFETCH: return kIsaSse | kIsaMmxExt;
+    case ZYDIS_ISA_SET_PENTIUMREAL:
+        if (zi.mnemonic == ZYDIS_MNEMONIC_RDTSC) return kIsaTsc;
+        if (zi.mnemonic == ZYDIS_MNEMONIC_CMPXCHG8B) return kIsaCx8;
+        return 0;
+    case ZYDIS_ISA_SET_PPRO: return zi.mnemonic == ZYDIS_MNEMONIC_SYSENTER ? uint32_t(kIsaSep) : 0u;
+    default: break;
+    }
+    if (zi.mnemonic == ZYDIS_MNEMONIC_SFENCE) return kIsaSse | kIsaMmxExt;
+    return 0;
+}
+
+bool isa_allowed(uint32_t need, uint32_t have) {
+    if (need == 0) return true;
+    // Alternatives: SSE or AMD's MMX extensions.
+    if (need == (kIsaSse | kIsaMmxExt)) return (have & need) != 0;
+    return (have & need) == need;
+}
+
+// The cost class of an instruction (cpu/models/README.md lists the mapping).
+InsnClass insn_class(const ZydisDecodedInstruction& zi) {
+    switch (zi.mnemonic) {
+    case ZYDIS_MNEMONIC_MUL: case ZYDIS_MNEMONIC_IMUL: return InsnClass::Mul;
+    case ZYDIS_MNEMONIC_DIV: case ZYDIS_MNEMONIC_IDIV: return InsnClass::Div;
+    case ZYDIS_MNEMONIC_RDTSC: return InsnClass::Rdtsc;
+    case ZYDIS_MNEMONIC_CPUID: return InsnClass::Cpuid;
+    case ZYDIS_MNEMONIC_SYSENTER: return InsnClass::Gate;
+    case ZYDIS_MNEMONIC_INT: return zi.raw.imm[0].value.u == 0x80 ? InsnClass::Gate : InsnClass::Other;
+    case ZYDIS_MNEMONIC_LEA: return InsnClass::Alu;
+    case ZYDIS_MNEMONIC_TZCNT: case ZYDIS_MNEMONIC_LZCNT: return InsnClass::Shift;   // as BSF/BSR
+    case ZYDIS_MNEMONIC_ENTER: case ZYDIS_MNEMONIC_LEAVE: return InsnClass::CallRet;
+    default: break;
+    }
+    if (zi.attributes & ZYDIS_ATTRIB_HAS_LOCK) return InsnClass::Atomic;
+    switch (zi.meta.isa_ext) {
+    case ZYDIS_ISA_EXT_X87: return InsnClass::X87;
+    case ZYDIS_ISA_EXT_MMX: case ZYDIS_ISA_EXT_SSE: case ZYDIS_ISA_EXT_SSE2: case ZYDIS_ISA_EXT_AMD3DNOW:
+        return zi.meta.category == ZYDIS_CATEGORY_PREFETCH ? InsnClass::Alu : InsnClass::Simd;
+    default: break;
+    }
+    switch (zi.meta.category) {
+    case ZYDIS_CATEGORY_BINARY: case ZYDIS_CATEGORY_LOGICAL: case ZYDIS_CATEGORY_DATAXFER:
+    case ZYDIS_CATEGORY_CMOV: case ZYDIS_CATEGORY_SETCC: case ZYDIS_CATEGORY_FLAGOP:
+    case ZYDIS_CATEGORY_CONVERT: case ZYDIS_CATEGORY_NOP: case ZYDIS_CATEGORY_WIDENOP:
+    case ZYDIS_CATEGORY_PREFETCH:
+        // xchg with a memory operand is implicitly locked (SDM Vol.2B XCHG).
+        if (zi.mnemonic == ZYDIS_MNEMONIC_XCHG && zi.raw.modrm.mod != 3 && zi.raw.modrm.offset) return InsnClass::Atomic;
+        return InsnClass::Alu;
+    case ZYDIS_CATEGORY_SEMAPHORE: return InsnClass::Alu;   // unlocked cmpxchg/xadd
+    case ZYDIS_CATEGORY_SHIFT: case ZYDIS_CATEGORY_ROTATE: case ZYDIS_CATEGORY_BITBYTE:
+        return InsnClass::Shift;
+    case ZYDIS_CATEGORY_COND_BR: case ZYDIS_CATEGORY_UNCOND_BR: return InsnClass::Branch;
+    case ZYDIS_CATEGORY_CALL: case ZYDIS_CATEGORY_RET: return InsnClass::CallRet;
+    case ZYDIS_CATEGORY_PUSH: case ZYDIS_CATEGORY_POP: return InsnClass::PushPop;
+    case ZYDIS_CATEGORY_STRINGOP: return InsnClass::String;
+    case ZYDIS_CATEGORY_DECIMAL: return InsnClass::Decimal;
+    case ZYDIS_CATEGORY_X87_ALU: case ZYDIS_CATEGORY_FCMOV: return InsnClass::X87;
+    default: return InsnClass::Other;
+    }
+}
+
+// An explicit operand that reads or writes memory (LEA's is address generation only).
+bool touches_memory(const ZydisDecodedInstruction& zi, const ZydisDecodedOperand* zo) {
+    for (unsigned k = 0; k < zi.operand_count_visible; k++)
+        if (zo[k].type == ZYDIS_OPERAND_TYPE_MEMORY && zo[k].mem.type == ZYDIS_MEMOP_TYPE_MEM) return true;
+    return false;
+}
+
+uint64_t g_no_cost_sink = 0;   // blocks decoded without a context add their (zero) cost here
+
 // Fetches up to 15 bytes at eip from executable guest pages; returns how many are available.
 unsigned fetch(GuestMemory& mem, uint32_t eip, uint8_t* out) {
     unsigned n = 0;
@@ -147,7 +251,14 @@ unsigned fetch(GuestMemory& mem, uint32_t eip, uint8_t* out) {
 
 }  // namespace
 
-DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail) {
+void ClassRecorder::totals(uint64_t out[kInsnClassCount]) const {
+    for (unsigned k = 0; k < kInsnClassCount; k++) out[k] = 0;
+    for (const BlockClassProfile& b : blocks)
+        for (unsigned k = 0; k < kInsnClassCount; k++) out[k] += b.executions * b.count[k];
+}
+
+DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail, const DecodeContext* ctx) {
+    uint32_t classes[kInsnClassCount] = {};
     std::vector<Insn> out;
     out.reserve(32);
     std::vector<FlagEffect> effects;   // per record, for dead-flag elimination
@@ -191,6 +302,16 @@ DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail) 
             ended = true;
             break;
         }
+        if (ctx && !isa_allowed(isa_required(zi), ctx->isa)) {
+            // The model's chip has no such instruction: #UD → SIGILL, quietly, as on the chip.
+            rec.fn = insn_invalid;
+            rec.len = zi.length;
+            out.push_back(rec);
+            ended = true;
+            break;
+        }
+        classes[static_cast<unsigned>(insn_class(zi))]++;
+        if (touches_memory(zi, zo)) classes[static_cast<unsigned>(InsnClass::Mem)]++;
         InsnDesc d;
         describe(zi, zo, pc, d);
         std::memcpy(d.bytes, bytes, zi.length);
@@ -238,6 +359,19 @@ DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail) 
     b->end = pc;
     b->count = static_cast<uint32_t>(out.size());
     b->guest_insns = b->count - (needs_continue ? 1 : 0);
+    b->cost_sink = &g_no_cost_sink;
+    if (ctx && ctx->recorder) {
+        // gate386 compare: count executions into a class histogram that outlives the block.
+        BlockClassProfile& prof = ctx->recorder->blocks.emplace_back();
+        std::memcpy(prof.count, classes, sizeof classes);
+        b->cost_sink = &prof.executions;
+        b->user_cost = 1;
+    } else if (ctx && ctx->cost_sink) {
+        uint64_t cost = 0;
+        for (unsigned k = 0; k < kInsnClassCount; k++) cost += uint64_t(classes[k]) * ctx->class_mcycles[k];
+        b->cost_sink = ctx->cost_sink;
+        b->user_cost = static_cast<uint32_t>(std::min<uint64_t>(cost, UINT32_MAX));
+    }
     std::memcpy(b->insns, out.data(), out.size() * sizeof(Insn));
     return b;
 }

@@ -35,7 +35,11 @@ struct DecodedBlock {
     uint32_t count = 0;           // records, including a trailing fall-through record
     uint32_t guest_insns = 0;     // guest instructions (what retires when the block completes)
     uint32_t epoch = 0;           // cache epoch when decoded (invalidation bumps the global epoch)
+    // Modelled user-code cost of the whole block in milli-cycles, priced at decode time from the
+    // CPU model's instruction classes; the run loop adds it to *cost_sink once per execution.
+    uint32_t user_cost = 0;
     uint64_t executions = 0;      // kept only when statistics are on
+    uint64_t* cost_sink = nullptr;
     // Successor cache for chaining: the last two distinct next-EIPs and their blocks.
     uint32_t succ_eip[2] = {0, 0};
     DecodedBlock* succ[2] = {nullptr, nullptr};

@@ -53,32 +53,17 @@ void ud(Cpu& c, const Insn& i) { raise_fault(c, SIGILL, ILL_ILLOPN, i.eip); }
 
 void cpuid(Cpu& c, const Insn&) {
     const CpuIdentity& id = c.m_model ? *static_cast<const CpuIdentity*>(c.m_model) : default_cpu_identity();
-    uint32_t leaf = c.m_regs[kEax];
-    uint32_t a = 0, b = 0, cx = 0, d = 0;
-    auto chars = [](const std::string& s, unsigned at) {
-        uint32_t v = 0;
-        for (unsigned k = 0; k < 4; k++)
-            v |= uint32_t(at + k < s.size() ? uint8_t(s[at + k]) : 0) << (8 * k);
-        return v;
-    };
-    if (leaf == 0) {
-        a = id.max_leaf;
-        b = chars(id.vendor, 0); d = chars(id.vendor, 4); cx = chars(id.vendor, 8);
-    } else if (leaf == 1) {
-        a = id.leaf1_eax; b = id.leaf1_ebx; cx = id.leaf1_ecx; d = guest_feature_edx(id);
-    } else if (leaf == 0x80000000u) {
-        a = id.brand.empty() ? 0 : 0x80000004u;
-    } else if (leaf >= 0x80000002u && leaf <= 0x80000004u && !id.brand.empty()) {
-        unsigned at = (leaf - 0x80000002u) * 16;
-        a = chars(id.brand, at); b = chars(id.brand, at + 4); cx = chars(id.brand, at + 8); d = chars(id.brand, at + 12);
-    } else if (leaf <= id.max_leaf && leaf == 2) {
-        a = 0x665b5001; d = 0x007a7040;   // Willamette cache descriptors (Bochs p4_willamette)
-    }
-    c.m_regs[kEax] = a; c.m_regs[kEbx] = b; c.m_regs[kEcx] = cx; c.m_regs[kEdx] = d;
+    uint32_t r[4];
+    cpuid_query(id, c.m_regs[kEax], r);
+    c.m_regs[kEax] = r[0]; c.m_regs[kEbx] = r[1]; c.m_regs[kEcx] = r[2]; c.m_regs[kEdx] = r[3];
 }
 
+// With --rdtsc=model the time stamp counter is the modelled cycle count (user code at block
+// granularity, plus every gate crossing and kernel body so far), so a guest can measure the model
+// from inside the way the 2002 posts measured real chips.
 void rdtsc(Cpu& c, const Insn&) {
-    uint64_t t = __rdtsc() + c.m_tsc_offset;
+    const CpuIdentity* id = static_cast<const CpuIdentity*>(c.m_model);
+    uint64_t t = id && id->rdtsc_model && id->model_clock ? *id->model_clock / 1000 : __rdtsc() + c.m_tsc_offset;
     c.m_regs[kEax] = uint32_t(t);
     c.m_regs[kEdx] = uint32_t(t >> 32);
 }

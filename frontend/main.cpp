@@ -22,6 +22,9 @@ void usage(FILE* out) {
         "usage: gate386 [options] PROGRAM [ARGS...]\n"
         "       gate386 demo                       the linux-gate.so.1 walkthrough\n"
         "       gate386 vdso [--cpu M] -o FILE     write the vDSO page a guest sees\n"
+        "       gate386 models [--json] [MODEL...]  the CPU models, their cost tables and sources\n"
+        "       gate386 compare [--cpus M1,M2] [--gates int80,sysenter] [--chart F.png|F.svg] [--json]\n"
+        "                       -- PROGRAM [ARGS...]   run once, price the run under every model x gate\n"
         "Runs a 32-bit x86 (i386) Linux program on this x86-64 host.\n\n"
         "options:\n"
         "  -E VAR=VALUE        set VAR in the guest's environment\n"
@@ -29,7 +32,9 @@ void usage(FILE* out) {
         "  -L DIR, --sysroot DIR\n"
         "                      look absolute guest paths and the ELF interpreter up under DIR first\n"
         "  -0 ARGV0            use ARGV0 as the guest's argv[0]\n"
-        "  --cpu MODEL         the emulated CPU (default pentium4)\n"
+        "  --cpu MODEL[,mhz=N] the emulated CPU (default pentium4; see gate386 models)\n"
+        "  --cpu-file FILE     a CPU model file of your own (format: cpu/models/README.md)\n"
+        "  --rdtsc=model       RDTSC reads the modelled cycle counter instead of the host's\n"
         "  --gate G            vDSO gate: auto (sysenter when the CPU has SEP), int80 or sysenter\n"
         "  --strace, -strace   log every system call to stderr, strace style\n"
         "  --debug             step through PROGRAM in the debug window (SDL2 + Dear ImGui; F1: keys)\n"
@@ -59,6 +64,8 @@ int main(int argc, char** argv) {
     // Subcommands come first: gate386 demo | vdso ...
     if (argc > 1 && std::strcmp(argv[1], "demo") == 0) return gate386::run_demo_command(argc - 2, argv + 2, opts);
     if (argc > 1 && std::strcmp(argv[1], "vdso") == 0) return gate386::run_vdso_command(argc - 2, argv + 2, opts);
+    if (argc > 1 && std::strcmp(argv[1], "models") == 0) return gate386::run_models_command(argc - 2, argv + 2, opts);
+    if (argc > 1 && std::strcmp(argv[1], "compare") == 0) return gate386::run_compare_command(argc - 2, argv + 2, opts);
 
     int k = 1;
     auto value = [&](const char* opt) -> std::string {
@@ -84,6 +91,14 @@ int main(int argc, char** argv) {
             opts.argv0 = value("-0");
         } else if (a == "--cpu") {
             opts.cpu = value("--cpu");
+        } else if (a.rfind("--cpu=", 0) == 0) {
+            opts.cpu = a.substr(6);
+        } else if (a == "--cpu-file") {
+            opts.cpu_file = value("--cpu-file");
+        } else if (a == "--rdtsc=model") {
+            opts.rdtsc_model = true;
+        } else if (a == "--rdtsc=host") {
+            opts.rdtsc_model = false;
         } else if (a == "--gate") {
             opts.gate = value("--gate");
             if (opts.gate != "auto" && opts.gate != "int80" && opts.gate != "sysenter")

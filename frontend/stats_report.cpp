@@ -3,6 +3,7 @@
 #include <cinttypes>
 
 #include "core/process.h"
+#include "frontend/model_stats.h"
 
 namespace gate386 {
 
@@ -15,8 +16,9 @@ void print_stats(const Process& p, FILE* out) {
         std::fprintf(out,
                      "{\"instructions\": %" PRIu64 ", \"blocks_decoded\": %" PRIu64
                      ", \"blocks_executed\": %" PRIu64 ", \"blocks_invalidated\": %" PRIu64
-                     ", \"syscalls\": %" PRIu64 "}\n",
-                     p.cpu.m_icount, decoded, executed, p.cache.invalidations(), p.stats.syscalls);
+                     ", \"syscalls\": %" PRIu64 ", \"model\": %s}\n",
+                     p.cpu.m_icount, decoded, executed, p.cache.invalidations(), p.stats.syscalls,
+                     model_stats_json(p).c_str());
         return;
     }
     std::fprintf(out, "gate386 stats: instructions %" PRIu64 "\n", p.cpu.m_icount);
@@ -24,6 +26,7 @@ void print_stats(const Process& p, FILE* out) {
                  decoded, executed, decoded ? double(executed) / double(decoded) : 0.0);
     std::fprintf(out, "gate386 stats: blocks invalidated %" PRIu64 "\n", p.cache.invalidations());
     std::fprintf(out, "gate386 stats: syscalls %" PRIu64 "\n", p.stats.syscalls);
+    print_model_stats(p, out);
 }
 
 }  // namespace gate386

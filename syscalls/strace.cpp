@@ -15,6 +15,7 @@ namespace {
 std::string g_suffix;
 StraceLineSink g_line_sink = nullptr;
 void* g_line_ctx = nullptr;
+StraceSuffixFn g_suffix_fn = nullptr;
 
 std::string quote(const std::string& s, size_t limit = 32) {
     std::string out = "\"";
@@ -123,6 +124,7 @@ void strace_set_line_sink(StraceLineSink fn, void* ctx) {
     g_line_sink = fn;
     g_line_ctx = ctx;
 }
+void strace_set_suffix_provider(StraceSuffixFn fn) { g_suffix_fn = fn; }
 
 static void print_line(Process& p, uint32_t nr, const SyscallArgs& a, int32_t result, bool done) {
     const SyscallInfo& info = syscall_info(nr);
@@ -146,6 +148,7 @@ static void print_line(Process& p, uint32_t nr, const SyscallArgs& a, int32_t re
         line += " = ";
         line += rf == 'x' || rf == 'p' ? hex(static_cast<uint32_t>(result)) : std::to_string(result);
     }
+    if (g_suffix.empty() && g_suffix_fn && done) g_suffix = g_suffix_fn(p, nr, result);
     if (!g_suffix.empty()) { line += "  "; line += g_suffix; g_suffix.clear(); }
     line += "\n";
     if (g_line_sink && !g_line_sink(g_line_ctx, line)) return;
