@@ -106,6 +106,17 @@ bool sel_fnstsw(const InsnDesc& d, Insn& r) {
 
 void x87_reset(Cpu& c) { x87::x87_reset_state(c.m_x87); }
 
+void x87_host_state_changed() {
+    x87::g_host_cc = 0xffff;
+    x87::g_host_exc = 0xffff;
+}
+
+double x87_value_as_double(const F80& v) {
+    double d = static_cast<double>(x87::to_f80(v));
+    x87_host_state_changed();
+    return d;
+}
+
 void register_x87_control() {
     using namespace x87;
     register_selector(Mn::FLDCW, sel_mem16<fldcw>);

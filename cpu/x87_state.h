@@ -72,4 +72,12 @@ bool fxrstor_image(Cpu& c, const uint8_t in[512]);
 // FNINIT (SDM Vol.2A FINIT): control 0x37f, status 0, all tags empty, pointers zero.
 void x87_reset(Cpu& c);
 
+// The x87 handlers keep track of the host FPU's condition codes and sticky exception flags
+// (x87_internal.h). Host code that itself runs x87 instructions between guest instructions (a
+// long double conversion in a debugger view, ...) must call this afterwards, or use
+// x87_value_as_double(), which does.
+void x87_host_state_changed();
+// A register's value as a double for display (rounded to nearest), computed on the host x87.
+double x87_value_as_double(const F80& v);
+
 }  // namespace gate386
