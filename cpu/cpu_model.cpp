@@ -20,7 +20,10 @@ uint32_t guest_feature_edx(const CpuIdentity& id) { return id.leaf1_edx & ~g_uni
 uint32_t guest_ext_feature_edx(uint32_t edx) {
     uint32_t hidden = g_unimplemented_edx_features;
     // AMD CPUID Specification: 80000001h EDX bit 22 MMX extensions, 30 3DNow! extensions, 31 3DNow!.
-    if (hidden & kCpuidMmx) hidden |= (1u << 22) | (1u << 30) | (1u << 31);
+    // The MMX extensions are SSE's integer subset (mmx.cpp, sse_*.cpp); 3DNow! has no handlers yet,
+    // so it stays hidden on every model.
+    if (hidden & kCpuidMmx) hidden |= 1u << 22;
+    hidden |= (1u << 30) | (1u << 31);
     return edx & ~hidden;
 }
 
