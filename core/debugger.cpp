@@ -127,7 +127,23 @@ SymbolTable& Debugger::symbols() {
 }
 
 void Debugger::refresh_symbols() {
-    if (m_symbols.refresh(*m_proc)) resolve_breakpoints();
+    if (!m_symbols.refresh(*m_proc)) return;
+    resolve_breakpoints();
+    rebuild_unwinder();
+}
+
+void Debugger::rebuild_unwinder() {
+    m_unwinder.clear();
+    for (const SymbolModule& m : m_symbols.modules()) {
+        if (m.path == "[vdso]") {
+            // linux-gate.so.1 exists only in memory; it is linked at its address (bias 0).
+            std::vector<uint8_t> img(m.end - m.start);
+            if (read_memory(m.start, static_cast<uint32_t>(img.size()), img.data()) == img.size())
+                m_unwinder.add_memory_image(img, 0, m.start, m.end);
+        } else {
+            m_unwinder.add_file(m.path, m.bias, m.start, m.end);
+        }
+    }
 }
 
 // --- breakpoints -----------------------------------------------------------------------------

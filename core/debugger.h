@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/options.h"
+#include "core/debugger_unwind.h"
 #include "core/symbols.h"
 #include "cpu/cpu_state.h"
 
@@ -261,6 +262,7 @@ private:
     bool create_process(std::string& err);
     void after_load();
     void refresh_symbols();
+    void rebuild_unwinder();
     void resolve_breakpoints();
     StopInfo finish_run(StopInfo s);
     StopInfo run_sync(Mode mode, uint64_t arg);
@@ -288,6 +290,7 @@ private:
     bool m_user_strace = false;
 
     SymbolTable m_symbols;
+    CfiUnwinder m_unwinder;
     std::vector<Breakpoint> m_bps;
     std::map<uint32_t, int> m_bp_addrs;          // enabled, resolved addresses → count
     std::vector<Watchpoint> m_watches;

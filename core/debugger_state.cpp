@@ -335,54 +335,57 @@ std::vector<Frame> Debugger::backtrace(unsigned max_frames) {
     if (!m_proc) return out;
     refresh_symbols();
     const Cpu& c = m_proc->cpu;
-    Frame f;
-    f.pc = c.m_eip;
-    f.sp = c.m_regs[kEsp];
-    SymbolRef s = m_symbols.find(f.pc);
-    f.function = s.sym ? s.sym->name : "";
-    f.how = "eip";
-    out.push_back(f);
-    uint32_t pc = f.pc, sp = f.sp;
-    uint32_t entry = m_proc->vdso_entry;
-    uint8_t stub[3] = {};
-    read_memory(entry, 3, stub);
-    // Frame 1 from what is known exactly: the vDSO stub's CFI (its eh_frame describes the pushes),
-    // or a function's first instruction.
-    int cfa = -1;
-    if (entry && pc >= entry && pc < entry + 0x14 && stub[0] == 0x51) {
-        static const int8_t kCfa[0x14] = {4, 8, 12, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 12, 8, 4};
-        cfa = kCfa[pc - entry];
-    } else if (entry && (pc == entry || pc == entry + 2) && stub[0] == 0xcd) {
-        cfa = 4;
-    } else if (s.sym && s.offset == 0) {
-        cfa = 4;
-    }
-    std::vector<StackEntry> words = stack(1024);
-    size_t scan_from = 0;
-    if (cfa > 0) {
-        uint32_t ret = 0;
-        if (read_memory(sp + cfa - 4, 4, reinterpret_cast<uint8_t*>(&ret)) == 4) {
-            Frame g;
-            g.pc = ret;
-            g.sp = sp + cfa;
-            SymbolRef r = m_symbols.find(ret);
-            g.function = r.sym ? r.sym->name : "";
-            g.how = pc >= entry && pc < entry + kVdsoSize ? "vDSO CFI" : "entry";
-            out.push_back(g);
-            scan_from = static_cast<size_t>(cfa) / 4;
+    UnwindRegs regs;
+    for (int k = 0; k < 8; k++) { regs.r[k] = c.m_regs[k]; regs.known[k] = true; }
+    regs.r[8] = c.m_eip;
+    regs.known[8] = true;
+    auto name_of = [&](uint32_t pc) {
+        SymbolRef r = m_symbols.find(pc);
+        return r.sym ? r.sym->name : std::string();
+    };
+    out.push_back({c.m_eip, c.m_regs[kEsp], name_of(c.m_eip), "eip"});
+    UnwindRead read = [&](uint32_t a, uint32_t& v) { return read_memory(a, 4, reinterpret_cast<uint8_t*>(&v)) == 4; };
+    bool caller = false;
+    std::vector<StackEntry> words;
+    while (out.size() < max_frames) {
+        UnwindRegs next = regs;
+        bool signal = false;
+        std::string how;
+        uint32_t pc = regs.r[8];
+        bool in_vdso = m_proc->vdso_base && pc >= m_proc->vdso_base && pc < m_proc->vdso_base + kVdsoSize;
+        if (m_unwinder.step(next, caller, read, signal)) {
+            how = in_vdso ? "vDSO CFI" : "CFI";
+        } else {
+            SymbolRef s = m_symbols.find(pc);
+            uint32_t ret = 0;
+            if (out.size() == 1 && s.sym && s.offset == 0 && read(regs.r[4], ret)) {
+                // At a function's first instruction the return address is on top of the stack.
+                next.r[8] = ret;
+                next.r[4] = regs.r[4] + 4;
+                how = "entry";
+            } else {
+                // No CFI: the next word up the stack that follows a call (a heuristic).
+                if (words.empty()) words = stack(2048);
+                bool found = false;
+                for (const StackEntry& e : words) {
+                    if (e.address < regs.r[4] || !e.return_address) continue;
+                    next.r[8] = e.value;
+                    next.r[4] = e.address + 4;
+                    next.known[5] = false;
+                    found = true;
+                    break;
+                }
+                if (!found) break;
+                how = "stack scan";
+            }
         }
-    }
-    // Further out: return addresses found on the stack (a heuristic unwinder: optimized code has
-    // no frame pointers to follow).
-    for (size_t k = scan_from; k < words.size() && out.size() < max_frames; k++) {
-        if (!words[k].return_address) continue;
-        Frame g;
-        g.pc = words[k].value;
-        g.sp = words[k].address + 4;
-        SymbolRef r = m_symbols.find(g.pc);
-        g.function = r.sym ? r.sym->name : "";
-        g.how = "stack scan";
-        out.push_back(g);
+        // The stack only grows down: a caller's frame lies above its callee's.
+        if (next.r[8] == 0 || next.r[4] <= regs.r[4]) break;
+        const Region* r = m_proc->mem.region_at(next.r[8]);
+        if (!r || !(r->prot & PROT_EXEC)) break;
+        out.push_back({next.r[8], next.r[4], name_of(next.r[8]), how});
+        caller = !signal;
+        regs = next;
     }
     return out;
 }

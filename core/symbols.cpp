@@ -132,7 +132,9 @@ bool read_elf_symbols(const uint8_t* data, size_t size, ElfSymbolFile& out, std:
     for (unsigned k = 0; k < eh.e_phnum; k++) {
         Elf32_Phdr ph;
         if (!get(data, size, uint64_t(eh.e_phoff) + uint64_t(k) * eh.e_phentsize, ph)) break;
-        if (ph.p_type == PT_LOAD) out.first_load_vaddr = std::min(out.first_load_vaddr, ph.p_vaddr & ~0xfffu);
+        if (ph.p_type != PT_LOAD) continue;
+        out.first_load_vaddr = std::min(out.first_load_vaddr, ph.p_vaddr & ~0xfffu);
+        out.load_end = std::max(out.load_end, ph.p_vaddr + ph.p_memsz);
     }
     if (out.first_load_vaddr == UINT32_MAX) out.first_load_vaddr = 0;
     if (eh.e_shentsize != sizeof(Elf32_Shdr)) return true;   // stripped of section headers: no symbols
@@ -252,7 +254,7 @@ bool SymbolTable::refresh(const Process& p) {
         return nullptr;
     };
     for (auto& [s, r] : p.mem.regions()) {
-        if (r.name.empty() || r.name[0] != '/') continue;
+        if (r.name.empty() || r.name[0] == '[') continue;   // [heap], [stack], [vdso], ...
         if (Candidate* c = find_cand(r.name)) { c->end = std::max(c->end, r.end); continue; }
         cands.push_back({r.name, r.start, r.end, false, 0});
     }
@@ -274,13 +276,9 @@ bool SymbolTable::refresh(const Process& p) {
         if (f->is_dyn) bias = c.have_bias ? c.bias : c.start - f->first_load_vaddr;
         uint32_t start = c.start, end = c.end;
         if (start == end) {
-            // Known from the link map only: the extent of its symbols.
-            start = UINT32_MAX;
-            for (const Symbol& s : f->symbols) {
-                start = std::min(start, s.address + bias);
-                end = std::max(end, s.address + bias + s.size);
-            }
-            if (start == UINT32_MAX) start = end = bias;
+            // Known from the link map only: the extent of its PT_LOAD segments.
+            start = f->first_load_vaddr + bias;
+            end = f->load_end + bias;
         }
         add_module(c.path, bias, start, end, f->symbols);
     }

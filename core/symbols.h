@@ -35,6 +35,7 @@ struct SymbolModule {
 struct ElfSymbolFile {
     std::vector<Symbol> symbols;
     uint32_t first_load_vaddr = 0;
+    uint32_t load_end = 0;        // end of the highest PT_LOAD (file addresses)
     bool is_dyn = false;
 };
 bool read_elf_symbols(const uint8_t* data, size_t size, ElfSymbolFile& out, std::string& err);

@@ -55,8 +55,10 @@ int run_debug_frontend(const DebugLaunch& launch, const Options& opts, const std
         }
         if (commands.quit_requested() || !launch.window) return status;
     }
-    std::fputs(describe_stop(dbg, dbg.last_stop()).c_str(), stdout);
-    std::fflush(stdout);
+    if (!script.is_open()) {
+        std::fputs(describe_stop(dbg, dbg.last_stop()).c_str(), stdout);
+        std::fflush(stdout);
+    }
     window.run();
     return status;
 }

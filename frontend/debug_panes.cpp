@@ -96,8 +96,16 @@ void DebugWindow::draw_disassembly() {
         m_cursor = eip;
         m_cursor_gen = m_dbg.stop_generation();
     }
-    std::vector<DisasmLine> lines = m_dbg.running() ? std::vector<DisasmLine>{}
-                                                    : m_dbg.disassemble_around(eip, 14, 10, m_att);
+    // About 25 lines: up to 14 ahead of EIP (from the symbol's start when it is that close), the
+    // rest after it.
+    std::vector<DisasmLine> lines;
+    if (!m_dbg.running()) {
+        std::vector<DisasmLine> all = m_dbg.disassemble_around(eip, 14, 24, m_att);
+        size_t at = 0;
+        while (at < all.size() && !all[at].is_eip) at++;
+        size_t first = at > 14 ? at - 14 : 0;
+        for (size_t k = first; k < all.size() && lines.size() < 25; k++) lines.push_back(all[k]);
+    }
     for (const DisasmLine& l : lines) {
         if (!l.label.empty()) ImGui::TextColored(kSymbol, "%08x <%s>:", l.address, l.label.c_str());
         ImGui::PushID(static_cast<int>(l.address));

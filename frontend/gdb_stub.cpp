@@ -5,12 +5,14 @@
 // description, the auxiliary vector (how gdb finds linux-gate.so.1 at AT_SYSINFO_EHDR and
 // unwinds through its CFI) and the executable's name. Protocol: gdb's manual, "Remote Protocol".
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -118,6 +120,20 @@ bool from_hex(const std::string& s, std::vector<uint8_t>& out) {
     return true;
 }
 
+// Binary data in a reply: the protocol's special characters escaped (0x7d, then the byte ^ 0x20).
+std::string escape_binary(const std::string& data) {
+    std::string out;
+    for (char c : data) {
+        if (c == '#' || c == '$' || c == '}' || c == '*') {
+            out += '}';
+            out += static_cast<char>(c ^ 0x20);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 uint64_t parse_hex(const std::string& s, size_t& pos) {
     uint64_t v = 0;
     while (pos < s.size() && hexval(s[pos]) >= 0) v = v * 16 + static_cast<uint64_t>(hexval(s[pos++]));
@@ -139,6 +155,25 @@ private:
     void reg_bytes(int n, uint8_t* out);
     bool write_register(int n, const uint8_t* in);
     std::string xfer(const std::string& object, const std::string& annex, size_t off, size_t len);
+    std::string vfile(const std::string& pkt);
+    std::string thread_id() const {
+        std::string r(1, 'p');
+        r += to_hex_num(m_pid);
+        r += '.';
+        r += to_hex_num(m_pid);
+        return r;
+    }
+    // "PREFIX" + text, built by appending (GCC 12 warns falsely about literal + string).
+    static std::string cat(const char* prefix, const std::string& text) {
+        std::string r(prefix);
+        r += text;
+        return r;
+    }
+    static std::string to_hex_num(unsigned v) {
+        char b[16];
+        std::snprintf(b, sizeof b, "%x", v);
+        return b;
+    }
     bool interrupted();
 
     Debugger& m_dbg;
@@ -149,6 +184,10 @@ private:
     std::string m_buf;
     std::map<uint32_t, int> m_breaks;       // Z0/Z1 address → breakpoint id
     std::map<uint32_t, int> m_watches;      // Z2 address → watchpoint id
+    unsigned m_pid = static_cast<unsigned>(getpid());
+    // vFile: files gdb reads through the target (the guest's /proc/PID/maps, libraries).
+    std::map<int, std::string> m_files;
+    int m_next_file = 1;
 };
 
 bool Stub::read_packet(std::string& out) {
@@ -263,35 +302,109 @@ std::string Stub::xfer(const std::string& object, const std::string& annex, size
     }
     if (off >= data.size()) return "l";
     std::string chunk = data.substr(off, len);
-    std::string out = off + len >= data.size() ? "l" : "m";
-    // Binary data: escape the protocol's special characters (0x7d then the byte ^ 0x20).
-    for (char c : chunk) {
-        if (c == '#' || c == '$' || c == '}' || c == '*') {
-            out += '}';
-            out += static_cast<char>(c ^ 0x20);
-        } else {
-            out += c;
+    return cat(off + len >= data.size() ? "l" : "m", escape_binary(chunk));
+}
+
+// Host I/O (gdb's "vFile" packets), read-only: gdb reads the guest's /proc/PID/task/PID/maps
+// through it to find the vDSO's extent before loading its symbols from memory, and the
+// libraries' files. /proc paths of this process are the guest's view (syscalls/procfs.h).
+std::string Stub::vfile(const std::string& pkt) {
+    auto err = [](int e) { return "F-1," + to_hex_num(static_cast<unsigned>(e)); };
+    size_t colon = pkt.find(':', 6);
+    std::string op = pkt.substr(6, colon == std::string::npos ? std::string::npos : colon - 6);
+    std::string args = colon == std::string::npos ? "" : pkt.substr(colon + 1);
+    size_t pos = 0;
+    if (op == "setfs") return "F0";
+    if (op == "open" || op == "readlink") {
+        size_t comma = args.find(',');
+        std::vector<uint8_t> name;
+        if (!from_hex(args.substr(0, comma), name)) return err(EINVAL);
+        std::string path(name.begin(), name.end());
+        std::string own = "/proc/" + std::to_string(m_pid) + "/";
+        std::string content;
+        bool synthetic = false;
+        if (path.rfind(own, 0) == 0 || path.rfind("/proc/self/", 0) == 0) {
+            std::string rest = path.substr(path.rfind(own, 0) == 0 ? own.size() : 11);
+            std::string task = "task/" + std::to_string(m_pid) + "/";
+            if (rest.rfind(task, 0) == 0) rest = rest.substr(task.size());
+            if (rest == "maps") { content = m_dbg.memory_map(); synthetic = true; }
+            else if (rest == "exe") { content = m_dbg.program(); synthetic = true; }
+            else return err(ENOENT);
         }
+        if (op == "readlink") {
+            if (!synthetic) {
+                char buf[4096];
+                ssize_t n = readlink(path.c_str(), buf, sizeof buf);
+                if (n < 0) return err(errno);
+                content.assign(buf, static_cast<size_t>(n));
+            }
+            return "F" + to_hex_num(static_cast<unsigned>(content.size())) + ";" + escape_binary(content);
+        }
+        if (!synthetic) {
+            int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) return err(errno);
+            std::string data;
+            char buf[65536];
+            ssize_t n;
+            while ((n = read(fd, buf, sizeof buf)) > 0) data.append(buf, static_cast<size_t>(n));
+            close(fd);
+            content = std::move(data);
+        }
+        int h = m_next_file++;
+        m_files[h] = std::move(content);
+        return "F" + to_hex_num(static_cast<unsigned>(h));
     }
-    return out;
+    if (op == "pread") {
+        int h = static_cast<int>(parse_hex(args, pos));
+        pos++;
+        size_t count = static_cast<size_t>(parse_hex(args, pos));
+        pos++;
+        size_t off = static_cast<size_t>(parse_hex(args, pos));
+        auto it = m_files.find(h);
+        if (it == m_files.end()) return err(EBADF);
+        count = std::min<size_t>(count, 0x8000);
+        std::string chunk = off < it->second.size() ? it->second.substr(off, count) : "";
+        return "F" + to_hex_num(static_cast<unsigned>(chunk.size())) + ";" + escape_binary(chunk);
+    }
+    if (op == "close") {
+        int h = static_cast<int>(parse_hex(args, pos));
+        return m_files.erase(h) ? "F0" : err(EBADF);
+    }
+    if (op == "fstat") {
+        int h = static_cast<int>(parse_hex(args, pos));
+        auto it = m_files.find(h);
+        if (it == m_files.end()) return err(EBADF);
+        // gdb's struct fio_stat: big-endian fields, st_size at offset 28 (8 bytes).
+        uint8_t st[64] = {};
+        auto be32 = [&](size_t o, uint32_t v) { for (int k = 0; k < 4; k++) st[o + k] = uint8_t(v >> (24 - 8 * k)); };
+        auto be64 = [&](size_t o, uint64_t v) { for (int k = 0; k < 8; k++) st[o + k] = uint8_t(v >> (56 - 8 * k)); };
+        be32(8, 0100444);   // a regular, readable file
+        be32(12, 1);
+        be64(28, it->second.size());
+        be64(36, 4096);
+        be64(44, (it->second.size() + 511) / 512);
+        std::string data(reinterpret_cast<char*>(st), sizeof st);
+        return "F" + to_hex_num(sizeof st) + ";" + escape_binary(data);
+    }
+    return "";
 }
 
 std::string Stub::stop_reply(const StopInfo& s) {
     char buf[96];
     switch (s.reason) {
     case StopReason::Exited:
-        if (s.exit_signal) std::snprintf(buf, sizeof buf, "X%02x", s.exit_signal & 0xff);
-        else std::snprintf(buf, sizeof buf, "W%02x", s.exit_code & 0xff);
+        if (s.exit_signal) std::snprintf(buf, sizeof buf, "X%02x;process:%x", s.exit_signal & 0xff, m_pid);
+        else std::snprintf(buf, sizeof buf, "W%02x;process:%x", s.exit_code & 0xff, m_pid);
         return buf;
-    case StopReason::Breakpoint: return "T05swbreak:;thread:1;";
+    case StopReason::Breakpoint: return "T05swbreak:;thread:" + thread_id() + ";";
     case StopReason::Watchpoint:
-        std::snprintf(buf, sizeof buf, "T05watch:%x;thread:1;", s.watch_addr);
-        return buf;
+        std::snprintf(buf, sizeof buf, "T05watch:%x;", s.watch_addr);
+        return buf + ("thread:" + thread_id() + ";");
     case StopReason::Signal:
-        std::snprintf(buf, sizeof buf, "T%02xthread:1;", s.signo & 0xff);
-        return buf;
-    case StopReason::Paused: return "T02thread:1;";
-    default: return "T05thread:1;";
+        std::snprintf(buf, sizeof buf, "T%02x", s.signo & 0xff);
+        return buf + ("thread:" + thread_id() + ";");
+    case StopReason::Paused: return "T02thread:" + thread_id() + ";";
+    default: return "T05thread:" + thread_id() + ";";
     }
 }
 
@@ -319,8 +432,8 @@ std::string Stub::handle(const std::string& pkt) {
     char k = pkt[0];
     size_t pos = 1;
     if (pkt.rfind("qSupported", 0) == 0)
-        return "PacketSize=4000;qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+;swbreak+;hwbreak+;"
-               "QStartNoAckMode+;vContSupported+";
+        return "PacketSize=20000;qXfer:features:read+;qXfer:auxv:read+;qXfer:exec-file:read+;swbreak+;hwbreak+;"
+               "QStartNoAckMode+;vContSupported+;multiprocess+";
     if (pkt == "QStartNoAckMode") {
         send_packet("OK");
         m_noack = true;
@@ -328,8 +441,8 @@ std::string Stub::handle(const std::string& pkt) {
     }
     if (pkt == "?") return stop_reply(m_dbg.last_stop());
     if (pkt.rfind("qAttached", 0) == 0) return "1";
-    if (pkt == "qC") return "QC1";
-    if (pkt == "qfThreadInfo") return "m1";
+    if (pkt == "qC") return cat("QC", thread_id());
+    if (pkt == "qfThreadInfo") return cat("m", thread_id());
     if (pkt == "qsThreadInfo") return "l";
     if (pkt.rfind("qSymbol", 0) == 0) return "OK";
     if (k == 'H' || k == 'T') return "OK";
@@ -351,6 +464,7 @@ std::string Stub::handle(const std::string& pkt) {
         char act = pkt.size() > 6 ? pkt[6] : 'c';
         return resume(act == 's' || act == 'S');
     }
+    if (pkt.rfind("vFile:", 0) == 0) return vfile(pkt);
     if (pkt.rfind("vKill", 0) == 0 || k == 'k') {
         m_done = true;
         m_status = 0;

@@ -7,7 +7,7 @@ cd "$top"
 
 packages=(cmake ninja-build g++ gcc-multilib g++-multilib libzydis-dev libzycore-dev doctest-dev
           qemu-user file binutils libsdl2-dev libimgui-dev libstb-dev libtomlplusplus-dev
-          xvfb xauth tmux strace)
+          xvfb xauth xdotool gdb tmux strace)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

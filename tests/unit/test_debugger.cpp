@@ -253,9 +253,26 @@ TEST_CASE("debugger: breakpoints on symbols, conditions, next, finish, exit and 
     CHECK(d.remove_breakpoint(badd));
     CHECK_FALSE(d.remove_breakpoint(badd));
 
+    // Inside add (its second instruction): the .eh_frame CFI walks add → twice → main.
+    REQUIRE(d.restart(err));
+    uint32_t second = d.disassemble(add, 2, true)[1].address;
+    char loc[32];
+    std::snprintf(loc, sizeof loc, "*0x%x", second);
+    REQUIRE(d.add_breakpoint(loc, "", err) > 0);
+    st = d.cont();
+    REQUIRE(st.reason == StopReason::Breakpoint);
+    std::vector<Frame> bt = d.backtrace();
+    REQUIRE(bt.size() >= 3);
+    CHECK(bt[0].function == "add");
+    CHECK(bt[1].function == "twice");
+    CHECK(bt[1].how == "CFI");
+    CHECK(bt[2].function == "main");
+    d.remove_breakpoint(d.breakpoints().back().id);
+
     // next steps over a call: run to twice, step until the call, next over it.
     REQUIRE(d.restart(err));
     CHECK(d.last_stop().reason == StopReason::Loaded);
+    CHECK(d.last_stop().eip == d.registers().eip);
     REQUIRE(d.add_breakpoint("twice", "", err) > 0);
     REQUIRE(d.cont().reason == StopReason::Breakpoint);
     CHECK(s.reg("eip") == twice);
