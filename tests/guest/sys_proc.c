@@ -173,14 +173,12 @@ static void forks(char **argv)
     SHOW("waitpid bad options", waitpid(-1, &st, 0x7fff0000));
 
     fflush(stdout);
-    volatile int touched = 0;
+    /* vfork: the child may only _exit or exec. Whether its stores reach the parent is undefined
+     * (POSIX) and differs between Linux (shared) and user-mode emulators that run vfork as fork,
+     * so the test does not look. */
     c = vfork();
-    if (c == 0) {
-        touched = 1; /* vfork: the child borrows the parent's memory */
-        _exit(9);
-    }
+    if (c == 0) _exit(9);
     { pid_t w_ = waitpid(c, &st, 0); report("vfork, child _exit(9)", c, w_, st); }
-    printf("vfork child's store visible in the parent: %s\n", yesno(touched == 1));
 
     /* execve of ourselves through /proc/self/exe */
     int keep = dup2(1, 5);
