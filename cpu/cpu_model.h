@@ -26,6 +26,8 @@ enum class InsnClass : uint8_t {
 constexpr unsigned kInsnClassCount = static_cast<unsigned>(InsnClass::Count);
 const char* insn_class_name(InsnClass c);   // the model files' spelling: "alu", "call_ret", ...
 
+struct ClassRecorder;   // cpu/decoder.h
+
 // A CPUID leaf returned as is (leaves 0, 1 and the brand string are built from the fields below).
 struct CpuidLeaf {
     uint32_t leaf = 0, eax = 0, ebx = 0, ecx = 0, edx = 0;
@@ -46,9 +48,11 @@ struct CpuIdentity {
     std::vector<CpuidLeaf> leaves = {{2, 0x665B5001, 0, 0, 0x007A7040}, {0x80000001u, 0, 0, 0, 0}};
     uint32_t isa = kIsaX87 | kIsaCmov | kIsaCx8 | kIsaTsc | kIsaSep | kIsaMmx | kIsaFxsr | kIsaSse |
                    kIsaSse2 | kIsaClflush;
-    // --rdtsc=model: RDTSC reads the modelled cycle counter (milli-cycles) at *model_clock.
+    // --rdtsc=model: RDTSC reads the modelled cycle counter (milli-cycles) at *model_clock, plus,
+    // while gate386 compare records, the user cycles its block profiles hold (cpu/decoder.h).
     bool rdtsc_model = false;
     const uint64_t* model_clock = nullptr;
+    const ClassRecorder* recorder = nullptr;
 };
 
 // CPUID.1 EDX bits (SDM Vol.2A Table 3-11).

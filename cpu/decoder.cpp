@@ -257,6 +257,12 @@ void ClassRecorder::totals(uint64_t out[kInsnClassCount]) const {
         for (unsigned k = 0; k < kInsnClassCount; k++) out[k] += b.executions * b.count[k];
 }
 
+uint64_t ClassRecorder::priced_mcycles() const {
+    uint64_t mc = 0;
+    for (const BlockClassProfile& b : blocks) mc += b.executions * b.mcycles;
+    return mc;
+}
+
 DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail, const DecodeContext* ctx) {
     uint32_t classes[kInsnClassCount] = {};
     std::vector<Insn> out;
@@ -360,15 +366,17 @@ DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail, 
     b->count = static_cast<uint32_t>(out.size());
     b->guest_insns = b->count - (needs_continue ? 1 : 0);
     b->cost_sink = &g_no_cost_sink;
+    uint64_t cost = 0;
+    if (ctx)
+        for (unsigned k = 0; k < kInsnClassCount; k++) cost += uint64_t(classes[k]) * ctx->class_mcycles[k];
     if (ctx && ctx->recorder) {
         // gate386 compare: count executions into a class histogram that outlives the block.
         BlockClassProfile& prof = ctx->recorder->blocks.emplace_back();
         std::memcpy(prof.count, classes, sizeof classes);
+        prof.mcycles = static_cast<uint32_t>(std::min<uint64_t>(cost, UINT32_MAX));
         b->cost_sink = &prof.executions;
         b->user_cost = 1;
     } else if (ctx && ctx->cost_sink) {
-        uint64_t cost = 0;
-        for (unsigned k = 0; k < kInsnClassCount; k++) cost += uint64_t(classes[k]) * ctx->class_mcycles[k];
         b->cost_sink = ctx->cost_sink;
         b->user_cost = static_cast<uint32_t>(std::min<uint64_t>(cost, UINT32_MAX));
     }

@@ -18,11 +18,14 @@ class GuestMemory;
 struct BlockClassProfile {
     uint64_t executions = 0;
     uint32_t count[kInsnClassCount] = {};
+    uint32_t mcycles = 0;        // the block's price under the recording model
 };
 struct ClassRecorder {
     std::deque<BlockClassProfile> blocks;
     // Executed instructions per class over the whole run.
     void totals(uint64_t out[kInsnClassCount]) const;
+    // User cycles so far under the recording model (milli-cycles): what RDTSC adds while recording.
+    uint64_t priced_mcycles() const;
 };
 struct DecodeContext {
     uint32_t isa = ~0u;                               // IsaFeature bits the model executes

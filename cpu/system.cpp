@@ -4,6 +4,7 @@
 #include <x86intrin.h>
 
 #include "cpu/cpu_model.h"
+#include "cpu/decoder.h"
 #include <initializer_list>
 
 #include "cpu/flags.h"
@@ -63,7 +64,11 @@ void cpuid(Cpu& c, const Insn&) {
 // from inside the way the 2002 posts measured real chips.
 void rdtsc(Cpu& c, const Insn&) {
     const CpuIdentity* id = static_cast<const CpuIdentity*>(c.m_model);
-    uint64_t t = id && id->rdtsc_model && id->model_clock ? *id->model_clock / 1000 : __rdtsc() + c.m_tsc_offset;
+    uint64_t t;
+    if (id && id->rdtsc_model && id->model_clock)
+        t = (*id->model_clock + (id->recorder ? id->recorder->priced_mcycles() : 0)) / 1000;
+    else
+        t = __rdtsc() + c.m_tsc_offset;
     c.m_regs[kEax] = uint32_t(t);
     c.m_regs[kEdx] = uint32_t(t >> 32);
 }

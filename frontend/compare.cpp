@@ -139,6 +139,26 @@ void print_table(FILE* out, const RunRecord& rec, const std::vector<PricedRun>& 
                      fmt_thousands(r.gate_mc / kMilliPerCycle).c_str(), fmt_thousands(r.kernel_mc / kMilliPerCycle).c_str(),
                      fmt_time_us(r.total_us()).c_str(), r.gate_share() * 100);
     }
+    // The most frequent calls, one column each.
+    std::vector<uint32_t> top;
+    for (size_t k = 0; k < by_count.size() && k < 4; k++) top.push_back(by_count[k].second);
+    if (!top.empty()) {
+        std::fprintf(out, "\n%-11s %-9s", "per call", "gate");
+        for (uint32_t nr : top) {
+            const char* n = syscall_name(nr);
+            std::fprintf(out, " %16s", n && *n ? n : "?");
+        }
+        std::fprintf(out, "   (cycles per call)\n");
+        for (const PricedRun& r : runs) {
+            if (!r.available) continue;
+            std::fprintf(out, "%-11s %-9s", r.model.c_str(), gate_name(r.gate));
+            for (uint32_t nr : top) {
+                auto it = r.per_syscall.find(nr);
+                std::fprintf(out, " %16.1f", it == r.per_syscall.end() ? 0.0 : it->second.cycles_per_call());
+            }
+            std::fprintf(out, "\n");
+        }
+    }
     std::fprintf(out, "\ncycles/call and us/call: the mean round trip of a system call (gate entry + exit + kernel\n"
                       "common path + the call's work, plus the caller's call and the vDSO stub for calls through\n"
                       "__kernel_vsyscall); gate%%: gate crossings' share of the whole run's modelled time.\n");

@@ -99,6 +99,9 @@ void install_cpu_model(Process& p, const CpuModel& m) {
 void start_recording(Process& p) {
     p.costs.recorder = std::make_unique<ClassRecorder>();
     p.costs.decode.recorder = p.costs.recorder.get();
+    // RDTSC reads the modelled clock so that the recorded run does not depend on the host's.
+    p.identity.rdtsc_model = true;
+    p.identity.recorder = p.costs.recorder.get();
     p.cache.invalidate_all();
 }
 
