@@ -8,7 +8,7 @@
 namespace gate386 {
 
 struct BarChart {
-    std::string title, y_label, x_label;
+    std::string title, subtitle, y_label, x_label;
     std::vector<std::string> series;          // legend entries, one per bar of a group
     struct Group {
         std::string name;                     // "pentium4 (2000 MHz)"; drawn on two lines at " ("

@@ -58,9 +58,10 @@ ChartLayout layout_chart(const BarChart& c) {
     ChartLayout l;
     l.width = 960;
     l.height = 580;
-    const int left = 120, right = l.width - 30, top = 90, bottom = l.height - 150;
+    const int left = 120, right = l.width - 30, top = 100, bottom = l.height - 150;
     l.prims.push_back(rect(0, 0, l.width, l.height, 0xffffff));
-    l.prims.push_back(text(l.width / 2, 40, c.title, 2, 0));
+    l.prims.push_back(text(l.width / 2, 36, c.title, 2, 0));
+    if (!c.subtitle.empty()) l.prims.push_back(text(l.width / 2, 62, c.subtitle, 2, 0, kMuted));
 
     double vmax = 0;
     for (const auto& g : c.groups)

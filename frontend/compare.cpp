@@ -164,16 +164,18 @@ void print_table(FILE* out, const RunRecord& rec, const std::vector<PricedRun>& 
                       "__kernel_vsyscall); gate%%: gate crossings' share of the whole run's modelled time.\n");
 
     // Ratios against the first model, per gate, in cycles and in time.
-    std::fprintf(out, "\nratios per system call (cycles | time), against %s:\n", runs.empty() ? "-" : runs[0].model.c_str());
+    // Ratios against the first model priced with each gate, in cycles and in time per call.
+    std::fprintf(out, "\nratios per system call:\n");
     for (GateKind g : {GateKind::Int80, GateKind::Sysenter}) {
         const PricedRun* base = nullptr;
         for (const PricedRun& r : runs)
-            if (r.gate == g && r.available && r.model == runs[0].model) base = &r;
+            if (!base && r.gate == g && r.available && r.calls) base = &r;
         if (!base) continue;
         for (const PricedRun& r : runs) {
-            if (r.gate != g || !r.available || &r == base) continue;
-            std::fprintf(out, "  %-9s %-11s %6.2fx cycles  %6.2fx time\n", gate_name(g), r.model.c_str(),
-                         r.cycles_per_call() / base->cycles_per_call(), r.us_per_call() / base->us_per_call());
+            if (r.gate != g || !r.available || !r.calls || &r == base) continue;
+            std::fprintf(out, "  %-9s %-11s vs %-11s %6.2fx the cycles  %6.2fx the time\n", gate_name(g), r.model.c_str(),
+                         base->model.c_str(), r.cycles_per_call() / base->cycles_per_call(),
+                         r.us_per_call() / base->us_per_call());
         }
     }
     const PricedRun* p4 = find_run(runs, "pentium4", GateKind::Int80);
@@ -241,7 +243,8 @@ BarChart make_chart(const std::vector<PricedRun>& runs, const std::vector<std::s
     BarChart c;
     std::string base = program.substr(program.find_last_of('/') + 1);
     c.title = "Modelled cost of one system call: " + base;
-    c.y_label = "microseconds per system call (round trip)";
+    c.subtitle = "bars: time per call at the model's clock; labels: cycles per call";
+    c.y_label = "microseconds per system call";
     c.x_label = "CPU model (clock)";
     for (GateKind g : gates) c.series.push_back(gate_title(g));
     for (const std::string& m : models) {
@@ -257,7 +260,7 @@ BarChart make_chart(const std::vector<PricedRun>& runs, const std::vector<std::s
             if (r && r->available && r->calls) {
                 grp.values.push_back(r->us_per_call());
                 char b[32];
-                std::snprintf(b, sizeof b, "%.0f cyc", r->cycles_per_call());
+                std::snprintf(b, sizeof b, "%.0f", r->cycles_per_call());
                 grp.labels.push_back(b);
             } else {
                 grp.values.push_back(-1);
