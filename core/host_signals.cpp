@@ -5,10 +5,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <sys/resource.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "core/process.h"
 #include "cpu/exceptions.h"
+#include "syscalls/guest_signals.h"
 
 namespace gate386 {
 
@@ -33,8 +35,13 @@ void cut_running_block(Cpu& c, uint32_t page) {
     for (Insn* r = next + 1; r < end; ++r) r->fn = insn_skip;
 }
 
-void on_host_fault(int sig, siginfo_t* si, void*) {
+void on_host_fault(int sig, siginfo_t* si, void* ctx) {
     Process* p = g_process;
+    if (p && si->si_code <= 0) {
+        // Sent by a process (kill, tgkill, sigqueue), not raised by an access: a guest signal.
+        queue_host_signal(sig, si);
+        return;
+    }
     if (p && p->mem.contains_host(si->si_addr)) {
         uint64_t off = static_cast<uint8_t*>(si->si_addr) - p->mem.base();
         if (sig == SIGSEGV && off < kGuestSpace && p->mem.handle_code_write(static_cast<uint32_t>(off))) {
@@ -45,6 +52,10 @@ void on_host_fault(int sig, siginfo_t* si, void*) {
         uint32_t addr = off < kGuestSpace ? static_cast<uint32_t>(off) : static_cast<uint32_t>(off - kGuestSpace);
         int code = sig == SIGBUS ? int(BUS_ADRERR)
                  : (off < kGuestSpace && p->mem.region_at(addr)) ? int(SEGV_ACCERR) : int(SEGV_MAPERR);
+        // The page-fault error code (read/write, present) for the guest's sigcontext.err.
+        p->signals.host_fault_err = uint32_t(static_cast<ucontext_t*>(ctx)->uc_mcontext.gregs[REG_ERR]);
+        p->signals.host_fault_addr = addr;
+        p->signals.host_fault_valid = true;
         raise_fault(p->cpu, sig, code, addr);
     }
     // Not the guest's memory: a bug in gate386 itself. Say so and die with the host signal.
@@ -67,15 +78,15 @@ void install_host_signal_handlers(Process& p) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, nullptr);
     sigaction(SIGBUS, &sa, nullptr);
+    init_guest_signals(p);
 }
 
 int finish_process(Process& p) {
     std::fflush(stdout);
     std::fflush(stderr);
     if (p.exit_signal) {
-        // Die by the same signal so that a parent (shell, wait4) sees what it would natively.
-        struct rlimit no_core = {0, 0};
-        setrlimit(RLIMIT_CORE, &no_core);
+        // Die by the same signal so that a parent (shell, wait4) sees what it would natively,
+        // "(core dumped)" included: RLIMIT_CORE decides for gate386 as it would for the program.
         signal(p.exit_signal, SIG_DFL);
         sigset_t s;
         sigemptyset(&s);
@@ -84,6 +95,7 @@ int finish_process(Process& p) {
         raise(p.exit_signal);
         _exit(128 + p.exit_signal);
     }
+    shutdown_guest_signals(p);
     return p.exit_code;
 }
 

@@ -13,6 +13,7 @@
 #include "cpu/cpu_model.h"
 #include "cpu/cpu_state.h"
 #include "syscalls/gate_costs.h"
+#include "syscalls/signal_state.h"
 
 namespace gate386 {
 
@@ -52,6 +53,7 @@ struct Process {
 
     std::array<GuestSigaction, 65> sigactions{};
     uint64_t sigmask = 0;
+    SignalState signals;           // caught signals, sigaltstack, trap state (syscalls/guest_signals.h)
 
     ProcessStats stats;
     CostModel costs;               // the CPU model's prices and what this run has spent (gate_costs.h)

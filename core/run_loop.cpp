@@ -12,6 +12,7 @@
 #include "core/process.h"
 #include "core/vdso_mapping.h"
 #include "cpu/decoder.h"
+#include "cpu/flags.h"
 #include "syscalls/gate_costs.h"
 #include "syscalls/gates.h"
 #include "syscalls/guest_signals.h"
@@ -62,7 +63,13 @@ DecodedBlock* block_at(Process& p, uint32_t eip) {
     DecodedBlock* prev = nullptr;
     BlockCache& cache = p.cache;
     for (;;) {
-        if (p.mem.m_dirty_count | p.mem.m_dirty_overflow) { flush_dirty_code(p); prev = nullptr; }
+        // One test per block for all between-block work: code pages written (an overflow of the
+        // dirty list implies a full count) and Cpu::m_attention (a signal for the guest, TF).
+        if (p.mem.m_dirty_count | __atomic_load_n(&c.m_attention, __ATOMIC_RELAXED)) {
+            if (__atomic_load_n(&c.m_attention, __ATOMIC_RELAXED)) return;   // run_process acts on it
+            flush_dirty_code(p);
+            prev = nullptr;
+        }
         uint32_t eip = c.m_eip;
         DecodedBlock* b;
         // Chaining: the previous block remembers its last two successors for this cache epoch.
@@ -97,6 +104,25 @@ DecodedBlock* block_at(Process& p, uint32_t eip) {
     }
 }
 
+// EFLAGS.TF: one instruction at a time, each followed by the single-step trap (SDM Vol.3A
+// 17.3.1.4: after an instruction that began with TF set). A gate is not trapped itself: the
+// kernel returns to user mode with TF still set and the next instruction traps.
+void step_instruction(Process& p, Cpu& c) {
+    if (p.mem.m_dirty_count | p.mem.m_dirty_overflow) flush_dirty_code(p);
+    DecodedBlock* b = block_at(p, c.m_eip);
+    const Insn& i = b->insns[0];
+    uint64_t retired = c.m_icount;
+    c.m_block = b;
+    c.m_cur = &i;
+    c.m_icount += b->guest_insns;   // as the block loop counts, so that a fault corrects it alike
+    c.m_eip = i.eip + i.len;        // a branch overwrites it
+    i.fn(c, i);
+    c.m_icount = retired + 1;
+    c.m_cur = nullptr;
+    c.m_block = nullptr;
+    if (c.m_event == CpuEvent::None) deliver_single_step(p);
+}
+
 int run_process(Process& p) {
     Cpu& c = p.cpu;
     install_host_signal_handlers(p);
@@ -113,11 +139,22 @@ int run_process(Process& p) {
         if (p.exited) return finish_process(p);
     }
     for (;;) {
-        run_until_event(p, c);
+        if (__atomic_load_n(&c.m_attention, __ATOMIC_RELAXED) & kAttentionStep)
+            __atomic_fetch_and(&c.m_attention, ~kAttentionStep, __ATOMIC_RELAXED);
+        if (c.m_eflags_rest & kFlagTF) step_instruction(p, c);
+        else run_until_event(p, c);
         CpuEvent ev = c.m_event;
         c.m_event = CpuEvent::None;
         c.m_cur = nullptr;
         c.m_block = nullptr;
+        if (ev != CpuEvent::None && (__atomic_load_n(&c.m_attention, __ATOMIC_RELAXED) & kAttentionSignal)) {
+            // A signal caught just before the gate: deliver it first, as if it had come before the
+            // int $0x80 / sysenter instruction, which runs again after the handler. (A host call
+            // entered after this point still has a short window before it blocks.)
+            c.m_eip -= 2;
+            c.m_icount--;
+            ev = CpuEvent::None;
+        }
         if (ev == CpuEvent::Int80) gate_int80(p);
         else if (ev == CpuEvent::Sysenter) gate_sysenter(p);
         if (p.exited) return finish_process(p);

@@ -41,6 +41,10 @@ struct Insn;
 struct DecodedBlock;
 struct Process;
 
+// Cpu::m_attention bits: work for the run loop at the next block boundary.
+constexpr uint32_t kAttentionSignal = 1u << 0;   // a host signal was caught for the guest
+constexpr uint32_t kAttentionStep = 1u << 1;     // EFLAGS.TF was set: run one instruction at a time
+
 // One GDT TLS entry as set_thread_area(2) fills it.
 struct TlsDescriptor {
     uint32_t base = 0, limit = 0;
@@ -66,6 +70,10 @@ struct Cpu {
     uint64_t m_tsc_offset = 0;
 
     CpuEvent m_event = CpuEvent::None;
+    // Set asynchronously (host signal handler) or by POPF; read once per block by the run loop
+    // together with the SMC dirty count. Changed only through __atomic builtins (one instruction,
+    // so a host signal handler cannot interleave).
+    uint32_t m_attention = 0;
     CpuFault m_fault;
     sigjmp_buf m_fault_jmp;         // run loop's landing pad for faults raised inside handlers
     Process* m_process = nullptr;   // owner, opaque to cpu/

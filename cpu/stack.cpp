@@ -95,8 +95,17 @@ void set_eflags_user(Cpu& c, uint32_t v, uint32_t mask) {
     set_arith_flags(c, nv);
     c.m_eflags_rest = (nv & ~kArithFlags) | 2u;
 }
-void popf32(Cpu& c, const Insn& i) { set_eflags_user(c, pop32(c), kPopfMask); c.m_eip = i.imm2; }
-void popf16(Cpu& c, const Insn& i) { set_eflags_user(c, pop16(c), kPopfMask & 0xffff); c.m_eip = i.imm2; }
+// POPF ends its block; a TF it sets makes the run loop single-step from the next instruction.
+void popf32(Cpu& c, const Insn& i) {
+    set_eflags_user(c, pop32(c), kPopfMask);
+    c.m_eip = i.imm2;
+    if (c.m_eflags_rest & kFlagTF) __atomic_fetch_or(&c.m_attention, kAttentionStep, __ATOMIC_RELAXED);
+}
+void popf16(Cpu& c, const Insn& i) {
+    set_eflags_user(c, pop16(c), kPopfMask & 0xffff);
+    c.m_eip = i.imm2;
+    if (c.m_eflags_rest & kFlagTF) __atomic_fetch_or(&c.m_attention, kAttentionStep, __ATOMIC_RELAXED);
+}
 
 // ENTER imm16, imm8 (SDM Vol.2A ENTER, the 32-bit stack form).
 void enter32(Cpu& c, const Insn& i) {

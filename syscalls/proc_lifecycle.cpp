@@ -119,6 +119,7 @@ int32_t do_fork(Process& p, uint32_t flags, uint32_t newsp, uint32_t ptid, uint3
         return static_cast<int32_t>(pid);
     }
     // The child: same registers but EAX = 0, on the new stack when one is given (copy_thread).
+    signals_after_fork_child(p);
     if (newsp) p.cpu.m_regs[kEsp] = newsp;
     if (flags & kCloneSettls) {
         SyscallArgs ta{{tls, 0, 0, 0, 0, 0}};
@@ -331,6 +332,7 @@ int32_t replace_image(Process& p, const std::string& host, const std::string& fi
         a = GuestSigaction{};
         a.handler = keep;
     }
+    signals_after_exec(p);
     p.clear_child_tid = 0;
     // flush_thread clears the TLS array and gives the FPU its initial state (fpu_flush_thread:
     // FNINIT control word, MXCSR 0x1f80); start_thread loads the flat user selectors. exec_program

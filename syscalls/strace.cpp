@@ -139,6 +139,15 @@ static void print_line(Process& p, uint32_t nr, const SyscallArgs& a, int32_t re
     line += ")";
     if (!done) {
         line += " = ?";
+    } else if (result <= -512 && result >= -516) {
+        // The kernel's restart codes never reach the program; strace shows them as it does.
+        static const char* const what[] = {"To be restarted if SA_RESTART is set", "To be restarted",
+                                           "To be restarted if no handler", "?", "Interrupted by signal"};
+        line += " = ? ";
+        line += errno_name(-result);
+        line += " (";
+        line += what[-result - 512];
+        line += ")";
     } else if (result < 0 && result > -4096) {
         line += " = -1 ";
         line += errno_name(-result);
@@ -151,6 +160,11 @@ static void print_line(Process& p, uint32_t nr, const SyscallArgs& a, int32_t re
     if (g_suffix.empty() && g_suffix_fn && done) g_suffix = g_suffix_fn(p, nr, result);
     if (!g_suffix.empty()) { line += "  "; line += g_suffix; g_suffix.clear(); }
     line += "\n";
+    if (g_line_sink && !g_line_sink(g_line_ctx, line)) return;
+    std::fputs(line.c_str(), stderr);
+}
+
+void strace_print(const std::string& line) {
     if (g_line_sink && !g_line_sink(g_line_ctx, line)) return;
     std::fputs(line.c_str(), stderr);
 }

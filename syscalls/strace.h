@@ -23,6 +23,9 @@ void strace_set_suffix_provider(StraceSuffixFn fn);
 using StraceLineSink = bool (*)(void* ctx, const std::string& line);
 void strace_set_line_sink(StraceLineSink fn, void* ctx);
 
+// A line of its own (signal delivery "--- SIGALRM {...} ---", restarts), through the same sink.
+void strace_print(const std::string& line);
+
 const char* errno_name(int e);
 std::string format_open_flags(uint32_t flags);
 

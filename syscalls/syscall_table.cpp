@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/process.h"
+#include "syscalls/guest_signals.h"
 #include "syscalls/strace.h"
 #include "syscalls/syscall_names.h"
 
@@ -59,7 +60,10 @@ int32_t dispatch_syscall(Process& p, uint32_t nr, const SyscallArgs& args) {
         return -ENOSYS;
     }
     if (p.opts.strace) strace_enter(p, nr, args);
+    note_syscall_start(p, nr);
     int32_t r = info.fn(p, args);
+    // A host call interrupted by a signal for the guest: the kernel's ERESTART* code for it.
+    if (r == -EINTR) r = interrupted_syscall_result(p, nr, args);
     if (p.opts.strace) strace_exit(p, nr, args, r);
     return r;
 }
