@@ -11,7 +11,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "core/debugger_costs.h"
 #include "core/debugger_expr.h"
 #include "core/exec.h"
 #include "core/host_signals.h"
@@ -20,6 +19,7 @@
 #include "cpu/decoder.h"
 #include "cpu/exceptions.h"
 #include "cpu/insn.h"
+#include "syscalls/gate_costs.h"
 #include "syscalls/gates.h"
 #include "syscalls/guest_signals.h"
 #include "syscalls/strace.h"
@@ -410,7 +410,7 @@ StopInfo Debugger::poll(uint64_t budget) {
         execute(single);
         m_run.first = false;
         done += m_exec.insns ? m_exec.insns : 1;
-        if (getpid() != m_host_pid) {
+        if (m_exec.gate && getpid() != m_host_pid) {
             // The guest forked and this is the child: it runs on, undebugged, to its end.
             std::fflush(stdout);
             _exit(run_process(p));
@@ -491,11 +491,7 @@ DecodedBlock* Debugger::cached_block(uint32_t eip) {
     DecodedBlock* b = p.cache.find(eip);
     if (b) return b;
     DecodeFailure fail;
-#ifdef GATE386_HAVE_COSTS
     b = decode_block(p.mem, eip, fail, &p.costs.decode);
-#else
-    b = decode_block(p.mem, eip, fail);
-#endif
     if (!b) {
         p.cpu.m_cur = nullptr;
         p.cpu.m_eip = eip;
@@ -505,39 +501,51 @@ DecodedBlock* Debugger::cached_block(uint32_t eip) {
     return b;
 }
 
-// A block of exactly one guest instruction: the first record of the shared cache's block at
-// `eip` (whose insertion write-protects the page, so self-modifying code is caught as in a plain
-// run), then a fall-through record. Kept until the shared cache's epoch moves.
+// A block of exactly one guest instruction. It comes from the shared cache's block (whose
+// insertion write-protects its pages, so self-modifying code is caught as in a plain run): every
+// record of that block becomes a one-instruction block at once — the record, then a fall-through
+// record unless it sets EIP itself — so stepping through straight-line code decodes it once.
+// Kept until the shared cache's epoch moves.
 DecodedBlock* Debugger::step_block(uint32_t eip) {
     Process& p = *m_proc;
-    DecodedBlock* full = cached_block(eip);
+    flush_dirty_code();
     if (m_step_epoch != p.cache.epoch()) {
         drop_step_blocks();
         m_step_epoch = p.cache.epoch();
     }
-    if (full->guest_insns <= 1) return full;
     auto it = m_step_blocks.find(eip);
     if (it != m_step_blocks.end()) return it->second;
-    auto* b = static_cast<DecodedBlock*>(std::calloc(1, sizeof(DecodedBlock) + sizeof(Insn)));
-    const Insn& first = full->insns[0];
-    b->entry = eip;
-    b->end = eip + first.len;
-    b->count = 2;
-    b->guest_insns = 1;
-    b->epoch = full->epoch;
-#ifdef GATE386_HAVE_COSTS
-    b->cost_sink = full->cost_sink;
-    b->user_cost = full->user_cost / full->guest_insns;   // the block's price, shared evenly
-#endif
-    b->insns[0] = first;
-    Insn cont{};
-    cont.fn = insn_continue_at;
-    cont.eip = b->end;
-    cont.imm = b->end;
-    cont.base = cont.index = kZeroReg;
-    b->insns[1] = cont;
-    m_step_blocks.emplace(eip, b);
-    return b;
+    DecodedBlock* full = cached_block(eip);
+    if (m_step_epoch != p.cache.epoch()) {   // decoding may have flushed other pages
+        drop_step_blocks();
+        m_step_epoch = p.cache.epoch();
+    }
+    bool ends_itself = full->count == full->guest_insns;   // no trailing fall-through record
+    for (uint32_t k = 0; k < full->guest_insns; k++) {
+        const Insn& rec = full->insns[k];
+        if (m_step_blocks.count(rec.eip)) continue;
+        bool last_sets_eip = ends_itself && k + 1 == full->guest_insns;
+        uint32_t count = last_sets_eip ? 1 : 2;
+        auto* b = static_cast<DecodedBlock*>(std::calloc(1, sizeof(DecodedBlock) + (count - 1) * sizeof(Insn)));
+        b->entry = rec.eip;
+        b->end = rec.eip + rec.len;
+        b->count = count;
+        b->guest_insns = 1;
+        b->epoch = full->epoch;
+        b->cost_sink = full->cost_sink;
+        b->user_cost = full->user_cost / full->guest_insns;   // the block's price, shared evenly
+        b->insns[0] = rec;
+        if (count == 2) {
+            Insn cont{};
+            cont.fn = insn_continue_at;
+            cont.eip = b->end;
+            cont.imm = b->end;
+            cont.base = cont.index = kZeroReg;
+            b->insns[1] = cont;
+        }
+        m_step_blocks.emplace(rec.eip, b);
+    }
+    return m_step_blocks.at(eip);
 }
 
 // One block, then the kernel side of the event it raised — the body of run_process (run_loop.cpp)
@@ -565,9 +573,7 @@ void Debugger::execute(bool single) {
     if (m_run.mode == Mode::Finish) m_exec.last_kind = classify(b->insns[b->guest_insns - 1].eip);
     c.m_block = b;
     c.m_icount += b->guest_insns;
-#ifdef GATE386_HAVE_COSTS
     *b->cost_sink += b->user_cost;
-#endif
     p.stats.blocks_executed++;
     m_exec.insns = b->guest_insns;
     const Insn* i = b->insns;

@@ -7,9 +7,9 @@
 #include <elf.h>
 
 #include "core/debugger.h"
-#include "core/debugger_costs.h"
 #include "core/process.h"
 #include "core/vdso_mapping.h"
+#include "syscalls/gate_costs.h"
 #include "syscalls/strace.h"
 #include "syscalls/syscall_names.h"
 #include "syscalls/syscall_table.h"
@@ -118,11 +118,9 @@ void Debugger::before_gate(bool sysenter) {
     Process& p = *m_proc;
     GateCall g;
     fill_pending(g, sysenter, p.cpu.m_eip - 2, true);
-#ifdef GATE386_HAVE_COSTS
     m_gate_clock0 = p.costs.clock;
     m_gate_mc0 = p.costs.gate_mc;
     m_kernel_mc0 = p.costs.kernel_mc;
-#endif
     m_gate_in_flight = g;
 }
 
@@ -155,13 +153,11 @@ void Debugger::after_gate() {
     } else {
         g.exit_path = "IRET to " + hex(c.m_eip) + " (every register but EAX preserved)";
     }
-#ifdef GATE386_HAVE_COSTS
     g.have_cost = true;
     g.cost_mcycles = p.costs.clock - m_gate_clock0;
     g.gate_mcycles = p.costs.gate_mc - m_gate_mc0;
     g.kernel_mcycles = p.costs.kernel_mc - m_kernel_mc0;
     g.cost_note = syscall_cost_note(p, g.nr, g.result);
-#endif
     m_last_gate = g;
 }
 
@@ -171,13 +167,11 @@ void Debugger::after_signals() {
     Process& p = *m_proc;
     GateCall& g = m_last_gate;
     if (!g.valid || p.exited) return;
-#ifdef GATE386_HAVE_COSTS
     if (g.sysenter && p.costs.frame.iret_exit && !g.regs_replaced) {
         g.exit_path = "IRET (work pending: a signal) to " + hex(p.costs.frame.return_eip);
         g.cost_mcycles = p.costs.clock - m_gate_clock0;
         g.gate_mcycles = p.costs.gate_mc - m_gate_mc0;
     }
-#endif
     if (p.cpu.m_eip != g.return_eip && !g.regs_replaced)
         g.exit_path += ", then a signal handler at " + hex(p.cpu.m_eip);
 }
@@ -194,9 +188,7 @@ GateView Debugger::gate_view() {
     v.where = m_symbols.describe(c.m_eip);
     v.sysenter_return = p.sysenter_return;
     v.cpu_model = p.opts.cpu;
-#ifdef GATE386_HAVE_COSTS
     if (p.costs.prices.mhz) v.cpu_model = p.costs.prices.model + " @ " + std::to_string(p.costs.prices.mhz) + " MHz";
-#endif
     for (auto [type, val] : auxv()) {
         if (type == AT_SYSINFO) v.at_sysinfo = val;
         if (type == AT_SYSINFO_EHDR) v.at_sysinfo_ehdr = val;

@@ -197,12 +197,13 @@ void DebugWindow::draw_registers() {
             for (int i = 0; i < 8; i++) {
                 const F80& v = x.r[(x.top + i) & 7];
                 bool empty = !(x.valid & (1u << ((x.top + i) & 7)));
-                long double ld;
-                std::memcpy(&ld, &v, sizeof ld);
+                // Through the x87 module: converting on the host FPU disturbs the condition codes
+                // it tracks for the guest (x87_state.h).
+                double value = empty ? 0.0 : x87_value_as_double(v);
                 bool changed = std::memcmp(&v, &o.x87.r[(o.x87.top + i) & 7], 10) != 0;
                 ImGui::TextColored(changed ? kChanged : empty ? kDim : ImGui::GetStyleColorVec4(ImGuiCol_Text),
                                    "st%d %04x %016llx %s", i, v.se, static_cast<unsigned long long>(v.mant),
-                                   empty ? "empty" : std::to_string(static_cast<double>(ld)).c_str());
+                                   empty ? "empty" : std::to_string(value).c_str());
             }
             ImGui::EndTabItem();
         }

@@ -52,10 +52,11 @@ std::string build(bool dynamic) {
 struct Session {
     Debugger dbg;
     bool ok = false;
-    explicit Session(bool dynamic) {
+    explicit Session(bool dynamic, const char* gate = "auto") {
         std::string prog = build(dynamic);
         REQUIRE_MESSAGE(!prog.empty(), "gcc -m32 could not build the test program");
         Options o;
+        o.gate = gate;
         std::string err;
         ok = dbg.load(o, prog, {prog}, {"PATH=/usr/bin:/bin"}, err);
         REQUIRE_MESSAGE(ok, err);
@@ -197,6 +198,10 @@ TEST_CASE("debugger: break at __kernel_vsyscall, step through sysenter and back 
     CHECK(last.nr == nr);
     CHECK(last.insn_eip == 0xffffe405);
     CHECK(last.exit_path.find("SYSEXIT to SYSENTER_RETURN 0xffffe410") == 0);
+    CHECK(last.have_cost);
+    CHECK(last.cost_mcycles == last.gate_mcycles + last.kernel_mcycles);
+    CHECK(last.gate_mcycles > 0);
+    CHECK(last.cost_note.find("<sysenter ") == 0);
     CHECK(static_cast<uint32_t>(last.result) == s.reg("eax"));
     for (uint32_t want : {0xffffe411u, 0xffffe412u, 0xffffe413u}) {
         d.stepi();
@@ -207,6 +212,34 @@ TEST_CASE("debugger: break at __kernel_vsyscall, step through sysenter and back 
     CHECK(s.reg("esp") == esp0 + 4);
     CHECK_FALSE(d.gate_view().in_vdso);
     CHECK_FALSE(d.syscall_log().empty());
+}
+
+TEST_CASE("debugger: the int $0x80 page: the gate returns by IRET to the ret after it") {
+    Session s(false, "int80");
+    Debugger& d = s.dbg;
+    std::string err;
+    REQUIRE(d.add_breakpoint("__kernel_vsyscall", "", err) > 0);
+    REQUIRE(d.cont().reason == StopReason::Breakpoint);
+    GateView g = d.gate_view();
+    CHECK(g.variant.find("int $0x80") == 0);
+    CHECK(g.pending.valid);
+    CHECK_FALSE(g.pending.sysenter);
+    CHECK(g.pending.via_vdso);
+    uint32_t ecx = s.reg("ecx"), edx = s.reg("edx"), ebp = s.reg("ebp");
+    d.stepi();
+    CHECK(s.reg("eip") == 0xffffe402);
+    const GateCall& last = d.last_gate();
+    CHECK(last.valid);
+    CHECK_FALSE(last.sysenter);
+    CHECK(last.insn_eip == 0xffffe400);
+    CHECK(last.exit_path.find("IRET to 0xffffe402") == 0);
+    CHECK(last.have_cost);
+    CHECK(last.cost_mcycles > 0);
+    CHECK(last.cost_note.find("<int80 ") == 0);
+    // Every register but EAX comes back as it went in.
+    CHECK(s.reg("ecx") == ecx);
+    CHECK(s.reg("edx") == edx);
+    CHECK(s.reg("ebp") == ebp);
 }
 
 TEST_CASE("debugger: stepi 4 with one stepi call, and finish out of the vDSO") {
