@@ -234,8 +234,9 @@ void signals_after_fork_child(Process& p) {
 
 void signals_after_exec(Process& p) {
     for (int s = 1; s <= 64; s++) sync_host_disposition(p, s);
+    // The new image has no alternate stack (POSIX); the stored flags read as a fresh process's.
     p.signals.ss_sp = p.signals.ss_size = 0;
-    p.signals.ss_flags = kSsDisable;
+    p.signals.ss_flags = 0;
     p.signals.restart = RestartBlock{};
 }
 

@@ -35,7 +35,7 @@ struct SignalState {
     CaughtSignals caught;
     // sigaltstack (task_struct sas_ss_sp / sas_ss_size / sas_ss_flags).
     uint32_t ss_sp = 0, ss_size = 0;
-    uint32_t ss_flags = 2;     // SS_DISABLE until set (sas_ss_reset)
+    uint32_t ss_flags = 0;     // as stored: a fresh process has 0 (sas_ss_reset would give SS_DISABLE)
     // sigsuspend and friends: the mask to put back once a handler frame saved it, or when no
     // signal is delivered (TIF_RESTORE_SIGMASK + saved_sigmask).
     bool restore_mask = false;
