@@ -15,9 +15,6 @@ namespace gate386 {
 
 namespace {
 
-// Where an ET_DYN main program goes: ELF_ET_DYN_BASE for 32-bit tasks (arch/x86/include/asm/elf.h).
-constexpr uint32_t kPieBase = 0x56555000u;
-
 struct Fd {
     int fd = -1;
     ~Fd() { if (fd >= 0) close(fd); }
@@ -164,7 +161,7 @@ bool load_elf(Process& p, const std::string& path, bool interpreter, LoadedElf& 
     uint32_t bias = 0;
     if (eh.e_type == ET_DYN) {
         uint32_t span = hi - lo;
-        uint32_t want = interpreter ? p.mem.find_free(span) : kPieBase;
+        uint32_t want = (interpreter || out.interp.empty()) ? p.mem.find_free(span) : kPieBase;
         if (!want) { err = "no room in the guest address space for '" + path + "'"; return false; }
         bias = want - lo;
     }
@@ -194,6 +191,7 @@ bool load_elf(Process& p, const std::string& path, bool interpreter, LoadedElf& 
         }
     }
     out.bias = bias;
+    out.dyn = eh.e_type == ET_DYN;
     out.entry = eh.e_entry + bias;
     out.phnum = eh.e_phnum;
     out.phent = eh.e_phentsize;

@@ -4,6 +4,7 @@
 #include <elf.h>
 #include <random>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "core/elf_loader.h"
@@ -58,6 +59,14 @@ bool exec_program(Process& p, const std::string& path, const std::vector<std::st
     p.argv = argv;
     p.envp = envp;
     p.brk_start = p.brk_cur = main_elf.brk;
+    // ld.so run as the program sits in the mmap area, where its break would have no room to grow:
+    // the kernel moves the break to ELF_ET_DYN_BASE then (load_elf_binary, "when executing a loader
+    // directly ... move the brk area out of the mmap region", with randomization on, the default).
+    if (main_elf.dyn && main_elf.interp.empty()) p.brk_start = p.brk_cur = kPieBase;
+    // The task's name becomes the program's file name (fs/exec.c begin_new_exec, __set_task_comm
+    // with kbasename(bprm->filename)): /proc/self/comm, PR_GET_NAME and ps show it.
+    std::string comm = path.substr(path.find_last_of('/') + 1).substr(0, 15);
+    prctl(PR_SET_NAME, comm.c_str(), 0, 0, 0);
 
     map_vdso(p);
 

@@ -170,6 +170,59 @@ int GuestMemory::protect(uint32_t addr, uint32_t len, int prot) {
     return 0;
 }
 
+int64_t GuestMemory::remap(uint32_t old_addr, uint32_t old_len, uint32_t new_addr, uint32_t new_len, bool keep_old) {
+    uint64_t old_end = uint64_t(old_addr) + old_len, new_end = uint64_t(new_addr) + new_len;
+    if (new_len < old_len || new_end > kTopPage) return -EINVAL;
+    // The regions of the old range, clipped to it, to be re-keyed at the destination.
+    std::vector<Region> moved;
+    for (auto& [s, r] : m_regions) {
+        uint64_t r_end = r.end ? r.end : kGuestSpace;
+        if (r_end <= old_addr || r.start >= old_end) continue;
+        Region c = r;
+        if (c.start < old_addr) {
+            if (c.inode) c.offset += old_addr - c.start;
+            c.start = old_addr;
+        }
+        c.end = static_cast<uint32_t>(std::min<uint64_t>(r_end, old_end));
+        moved.push_back(c);
+    }
+    if (moved.empty()) return -EFAULT;
+    // Moving pages stop being code pages, and get their plain protection back before they go.
+    forget_code(old_addr, old_end);
+    reapply_protection(old_addr, static_cast<uint32_t>(old_end));
+    const int reserve = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+    if (new_addr == old_addr) {
+        if (new_end > old_end) {
+            // The free pages above are part of the PROT_NONE reservation: release them so the
+            // host mapping can extend over them, and take them back if it cannot.
+            munmap(m_base + old_end, new_end - old_end);
+            if (mremap(m_base + old_addr, old_len, new_len, 0) == MAP_FAILED) {
+                int e = errno;
+                mmap(m_base + old_end, new_end - old_end, PROT_NONE, reserve, -1, 0);
+                return -e;
+            }
+        }
+    } else {
+        forget_code(new_addr, new_end);
+        int fl = MREMAP_MAYMOVE | MREMAP_FIXED | (keep_old ? MREMAP_DONTUNMAP : 0);
+        if (mremap(m_base + old_addr, old_len, new_len, fl, m_base + new_addr) == MAP_FAILED) return -errno;
+        if (!keep_old) {
+            mmap(m_base + old_addr, old_len, PROT_NONE, reserve, -1, 0);
+            erase_range(old_addr, static_cast<uint32_t>(old_end));
+        }
+    }
+    erase_range(new_addr, static_cast<uint32_t>(new_end));
+    int64_t delta = int64_t(new_addr) - int64_t(old_addr);
+    for (Region& c : moved) {
+        c.start = static_cast<uint32_t>(c.start + delta);
+        c.end = static_cast<uint32_t>(c.end + delta);
+    }
+    // The last region covers the growth (a file mapping continues further into its file).
+    moved.back().end = static_cast<uint32_t>(new_end);
+    for (Region& c : moved) m_regions.emplace(c.start, c);
+    return new_addr;
+}
+
 void GuestMemory::reapply_protection(uint32_t start, uint32_t end) {
     for (uint64_t p = start; p < end; p += kPageSize) {
         const Region* r = region_at(static_cast<uint32_t>(p));

@@ -45,6 +45,12 @@ public:
                 const std::string& name = {});
     int unmap(uint32_t addr, uint32_t len);
     int protect(uint32_t addr, uint32_t len, int prot);
+    // mremap's resize-and-move: the host kernel moves the host pages themselves (host mremap), so
+    // file-backed and shared mappings keep their backing. [old_addr, +old_len) must be mapped and
+    // new_len >= old_len; new_addr == old_addr grows in place (the pages above must be free),
+    // otherwise the destination range is replaced, and the old range becomes unmapped unless
+    // keep_old (MREMAP_DONTUNMAP). Returns new_addr or -errno.
+    int64_t remap(uint32_t old_addr, uint32_t old_len, uint32_t new_addr, uint32_t new_len, bool keep_old);
     // Drops every guest mapping, as execve's exec_mmap does with the old mm: the window becomes one
     // PROT_NONE reservation again, no page is a code page and the mmap base is back at its default.
     // The caller invalidates the block cache.

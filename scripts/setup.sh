@@ -36,6 +36,10 @@ fetch_i386() {  # fetch_i386 PACKAGE -> unpacks into $cache/PACKAGE
   rm -rf "$tmp"
 }
 fetch_i386 busybox-static
+# A Debian i386 sysroot (bash, coreutils, python3, perl, ... and their libraries) for the dynamic
+# real-world tests: tests/scripts/make_sysroot.sh, rebuilt only when the package set changes.
+"$top/tests/scripts/make_sysroot.sh" "$cache/sysroot-i386" ||
+  echo "setup: warning: no i386 sysroot; e2e_realworld and e2e_tmux_bash will try again" >&2
 
 mode=${1:-release}
 case "$mode" in

@@ -386,4 +386,44 @@ struct GuestSelArgs {
 };
 static_assert(sizeof(GuestSelArgs) == 20);
 
+// ---- sockets (socket.cpp) ----
+
+// struct compat_msghdr (include/net/compat.h): seven 32-bit words, 28 bytes.
+struct GuestMsghdr {
+    uint32_t name;        // void *
+    int32_t namelen;
+    uint32_t iov;         // struct iovec *
+    uint32_t iovlen;
+    uint32_t control;     // void *
+    uint32_t controllen;
+    uint32_t flags;
+};
+static_assert(sizeof(GuestMsghdr) == 28);
+static_assert(offsetof(GuestMsghdr, control) == 16);
+static_assert(offsetof(GuestMsghdr, flags) == 24);
+
+// struct compat_mmsghdr: the header and the byte count of the message, 32 bytes.
+struct GuestMmsghdr {
+    GuestMsghdr hdr;
+    uint32_t len;
+};
+static_assert(sizeof(GuestMmsghdr) == 32);
+
+// struct compat_cmsghdr: a 32-bit length, so the header is 12 bytes and the data (and the next
+// header) is aligned to 4 bytes (CMSG_COMPAT_ALIGN), where the host's is 16 bytes aligned to 8.
+struct GuestCmsghdr {
+    uint32_t len;
+    int32_t level;
+    int32_t type;
+};
+static_assert(sizeof(GuestCmsghdr) == 12);
+
+// struct compat_sock_fprog (SO_ATTACH_FILTER): a 16-bit count, then a 32-bit pointer at offset 4.
+struct GuestSockFprog {
+    uint16_t len;
+    uint16_t pad;
+    uint32_t filter;   // struct sock_filter *, 8 bytes per instruction on every architecture
+};
+static_assert(sizeof(GuestSockFprog) == 8);
+
 }  // namespace gate386

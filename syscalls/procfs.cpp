@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -61,9 +62,12 @@ std::string read_host_file(const char* path) {
     return ss.str();
 }
 
-std::string guest_comm(const Process& p) {
-    std::string base = p.exe_path.substr(p.exe_path.find_last_of('/') + 1);
-    return base.substr(0, 15);   // TASK_COMM_LEN - 1
+// The task's name: exec sets the host task's comm to the guest program's (core/exec.cpp), and
+// prctl(PR_SET_NAME) changes it there, so the host's value is the guest's.
+std::string guest_comm(const Process&) {
+    char name[16] = {};
+    prctl(PR_GET_NAME, name, 0, 0, 0);
+    return name;
 }
 
 // /proc/self/stat: the host's line with the guest's name and address-space fields (proc(5)).
@@ -175,7 +179,8 @@ bool procfs_open(Process& p, const std::string& path, uint32_t flags, int32_t& r
     if (e == "environ") { result = serve(joined_with_nul(p.envp), "environ"); return true; }
     if (e == "stat") { result = serve(format_stat(p), "stat"); return true; }
     if (e == "status") { result = serve(format_status(p), "status"); return true; }
-    if (e == "comm") { result = serve(guest_comm(p) + "\n", "comm"); return true; }
+    // comm: the host task's own file is the guest's (exec and PR_SET_NAME keep the name there),
+    // and writing it renames the task as on Linux.
     return false;   // fd/, cwd, limits ... : the host's own files describe the guest correctly
 }
 

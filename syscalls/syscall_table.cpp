@@ -30,6 +30,10 @@ void register_all() {
     register_proc_syscalls();
     register_resource_syscalls();
     register_poll_syscalls();
+    register_socket_syscalls();
+    register_fs_xattr_syscalls();
+    register_fs_fdmisc_syscalls();
+    register_inotify_syscalls();
 }
 }  // namespace
 

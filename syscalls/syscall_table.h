@@ -49,6 +49,10 @@ void register_fs_ioctl_syscalls();  // fs_ioctl.cpp: ioctl (terminal and file io
 void register_proc_syscalls();      // proc_lifecycle.cpp: fork vfork clone execve wait4 waitid
 void register_resource_syscalls();  // resource.cpp: prlimit64 ugetrlimit getrlimit sysinfo getrandom getgroups32 ...
 void register_poll_syscalls();      // poll.cpp: poll select _newselect sched_yield
+void register_socket_syscalls();    // socket.cpp: socketcall socket bind connect ... sendmsg recvmsg
+void register_fs_xattr_syscalls();  // fs_xattr.cpp: *xattr
+void register_fs_fdmisc_syscalls(); // fs_fdmisc.cpp: flock readahead memfd_create splice tee vmsplice
+void register_inotify_syscalls();   // inotify.cpp: inotify_init(1) inotify_add_watch inotify_rm_watch
 
 // Numbers of the calls the gates and the signal code need by name (syscall_32.tbl).
 enum : uint32_t {
