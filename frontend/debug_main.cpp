@@ -8,7 +8,7 @@
 #include "frontend/debug_commands.h"
 #include "frontend/debug_frontend.h"
 #include "frontend/debug_text.h"
-#include "frontend/debug_window.h"
+#include "frontend/debug_view.h"
 #include "frontend/subcommands.h"
 
 namespace gate386 {
@@ -30,19 +30,20 @@ int run_debug_frontend(const DebugLaunch& launch, const Options& opts, const std
         std::fprintf(stderr, "gate386: %s\n", err.c_str());
         return 126;
     }
-    DebugWindow window(dbg);
     // With a display the window shows, scripts included; without one it renders offscreen.
     const char* disp = std::getenv("DISPLAY");
     bool visible = launch.window || (disp && *disp);
-    if (!window.open(visible, err)) {
+    std::unique_ptr<DebugView> window = load_debug_view(dbg, err);
+    if (window && !window->open(visible, err)) window.reset();
+    if (!window) {
         if (launch.window) {
             std::fprintf(stderr, "gate386: %s\n", err.c_str());
             return 2;
         }
         std::fprintf(stderr, "gate386: %s; running the script without a window\n", err.c_str());
     }
-    DebugCommands commands(dbg, window.is_open() ? &window : nullptr);
-    window.set_commands(&commands);
+    DebugCommands commands(dbg, window.get());
+    if (window) window->set_commands(&commands);
     int status = 0;
     if (script.is_open()) {
         std::string line;
@@ -51,7 +52,7 @@ int run_debug_frontend(const DebugLaunch& launch, const Options& opts, const std
             if (!commands.execute(line, out)) status = 1;
             std::fputs(out.c_str(), stdout);
             std::fflush(stdout);
-            window.render_frames(1);
+            if (window) window->render_frames(1);
         }
         if (commands.quit_requested() || !launch.window) return status;
     }
@@ -59,7 +60,7 @@ int run_debug_frontend(const DebugLaunch& launch, const Options& opts, const std
         std::fputs(describe_stop(dbg, dbg.last_stop()).c_str(), stdout);
         std::fflush(stdout);
     }
-    window.run();
+    window->run();
     return status;
 }
 

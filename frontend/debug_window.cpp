@@ -39,6 +39,9 @@ const KeyName kKeys[] = {{"F1", SDLK_F1},   {"F2", SDLK_F2},     {"F3", SDLK_F3}
 
 DebugWindow::DebugWindow(Debugger& d) : m_dbg(d) {}
 
+// The module's entry point (debug_view.h).
+extern "C" DebugView* gate386_create_debug_view(Debugger* d) { return new DebugWindow(*d); }
+
 DebugWindow::~DebugWindow() {
     if (m_imgui) {
         ImGui_ImplSDLRenderer_Shutdown();

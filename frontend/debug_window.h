@@ -1,6 +1,7 @@
 // The debug view: an SDL2 window drawn with Dear ImGui (software renderer), one client of the
-// Debugger API. Without a display it renders through SDL's offscreen (or dummy) video driver,
-// so scripts and tests drive and photograph it headless.
+// Debugger API. Without a display it renders through SDL's dummy (or offscreen) video driver,
+// so scripts and tests drive and photograph it headless. Built into the gate386-debugview.so
+// module (debug_view.h).
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -9,28 +10,25 @@
 
 #include "core/debugger.h"
 #include "frontend/debug_commands.h"
+#include "frontend/debug_view.h"
 
 struct SDL_Window;
 struct SDL_Renderer;
 
 namespace gate386 {
 
-class DebugWindow : public DebugSurface {
+class DebugWindow : public DebugView {
 public:
     explicit DebugWindow(Debugger& d);
     ~DebugWindow() override;
     DebugWindow(const DebugWindow&) = delete;
     DebugWindow& operator=(const DebugWindow&) = delete;
 
-    // Opens the window; `visible` false keeps it hidden (scripts). Picks the offscreen driver
-    // when there is no display.
-    bool open(bool visible, std::string& err);
-    bool is_open() const { return m_window != nullptr; }
+    bool open(bool visible, std::string& err) override;
+    bool is_open() const override { return m_window != nullptr; }
+    void run() override;
+    void set_commands(DebugCommands* c) override { m_commands = c; }
     const std::string& video_driver() const { return m_driver; }
-    // The interactive loop, until the window is closed or quit is asked for.
-    void run();
-    // Console commands typed in the window go through this interpreter.
-    void set_commands(DebugCommands* c) { m_commands = c; }
 
     bool screenshot(const std::string& path, int& width, int& height, std::string& err) override;
     bool press_key(const std::string& name, std::string& err) override;
