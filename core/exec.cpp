@@ -10,6 +10,7 @@
 #include "core/elf_loader.h"
 #include "core/process.h"
 #include "core/vdso_mapping.h"
+#include "syscalls/syscall_table.h"
 
 namespace gate386 {
 
@@ -56,6 +57,8 @@ bool exec_program(Process& p, const std::string& path, const std::vector<std::st
         interp_base = interp.bias;
     }
     p.exe_path = path;
+    // The old image's POSIX timers end with it (fs/exec.c begin_new_exec: exit_itimers).
+    delete_guest_posix_timers();
     p.argv = argv;
     p.envp = envp;
     p.brk_start = p.brk_cur = main_elf.brk;

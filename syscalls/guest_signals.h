@@ -64,6 +64,13 @@ struct HostSignalsBlocked {
 // Called from the host SIGSEGV/SIGBUS handler for a signal another process sent (si_code <= 0).
 void queue_host_signal(int sig, const siginfo_t* si);
 
+// pselect6, ppoll, epoll_pwait with a mask (kernel/signal.c set_user_sigmask): the guest runs with
+// `mask` for the call; the returned host set is what the host call must apply atomically with its
+// wait. end_temporary_sigmask puts the old mask back, unless the call was interrupted for the
+// guest: then delivery does, after a handler frame saved it (restore_saved_sigmask_unless).
+uint64_t begin_temporary_sigmask(Process& p, uint64_t mask);
+void end_temporary_sigmask(Process& p, int32_t result);
+
 // Signals caught for the guest and not yet delivered (with host signals blocked).
 bool take_caught_signal(Process& p, uint64_t wanted, GuestSiginfo& out);
 uint64_t caught_signal_mask(const Process& p);

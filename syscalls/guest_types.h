@@ -386,6 +386,19 @@ struct GuestSelArgs {
 };
 static_assert(sizeof(GuestSelArgs) == 20);
 
+// struct compat_sigevent (include/linux/compat.h) for timer_create: a 32-bit sigval, the signal,
+// the notification kind, then a union padded to 64 bytes whose first word is the target thread
+// id for SIGEV_THREAD_ID (the host's struct sigevent has an 8-byte sigval, so its tid sits at 16).
+struct GuestSigevent {
+    uint32_t value;
+    int32_t signo;
+    int32_t notify;
+    int32_t tid;
+    uint8_t pad[48];
+};
+static_assert(sizeof(GuestSigevent) == 64);
+static_assert(offsetof(GuestSigevent, tid) == 12);
+
 // ---- sockets (socket.cpp) ----
 
 // struct compat_msghdr (include/net/compat.h): seven 32-bit words, 28 bytes.

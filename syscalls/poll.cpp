@@ -2,9 +2,8 @@
 // epoll_create(1) epoll_ctl epoll_wait epoll_pwait(2) eventfd(2) timerfd_* alarm pause getitimer
 // setitimer (fs/select.c, fs/eventpoll.c, fs/eventfd.c, fs/timerfd.c, kernel/time/itimer.c).
 //
-// Signal masks passed to ppoll, pselect6 and epoll_pwait are checked as the kernel checks them and
-// otherwise have nothing to do yet: guest masks are gate386's bookkeeping (signal.cpp), and host
-// signals do not turn into guest signals during a host wait, so the host waits with its own mask.
+// Signal masks passed to ppoll, pselect6 and epoll_pwait are the guest's for the wait: the guest's
+// mask is the host's (syscalls/guest_signals.h), so the host call applies it atomically.
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "syscalls/guest_signals.h"
 #include "syscalls/guest_types.h"
 #include "syscalls/syscall_table.h"
 #include "syscalls/syscall_util.h"
@@ -54,11 +54,24 @@ template <typename G> void write_back(Process& p, uint32_t addr, const G& g) {
     p.mem.write(addr, &g, sizeof g);
 }
 
-int32_t check_sigmask(Process& p, uint32_t addr, uint32_t size) {
+// The mask a call waits with (set_user_sigmask). It is the guest's for the duration of the host
+// wait, which applies its mirror atomically (begin/end_temporary_sigmask, guest_signals.h).
+struct WaitMask {
+    bool set = false;
+    uint64_t guest = 0, host = 0;
+    uint64_t* begin(Process& p) {
+        if (!set) return nullptr;
+        host = begin_temporary_sigmask(p, guest);
+        return &host;
+    }
+    void end(Process& p, int32_t r) { if (set) end_temporary_sigmask(p, r); }
+};
+int32_t check_sigmask(Process& p, uint32_t addr, uint32_t size, WaitMask& m) {
     if (!addr) return 0;
     if (size != 8) return -EINVAL;   // set_user_sigmask: sizeof(sigset_t) on i386
-    uint64_t mask;
-    return copy_from_guest(p, addr, mask) ? 0 : -EFAULT;
+    if (!copy_from_guest(p, addr, m.guest)) return -EFAULT;
+    m.set = true;
+    return 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -98,10 +111,12 @@ template <typename G> int32_t do_ppoll(Process& p, const SyscallArgs& a) {
         if (!read_timespec<G>(p, a[2], ts)) return -EFAULT;
         if (!timespec_valid(ts)) return -EINVAL;
     }
-    if (int32_t e = check_sigmask(p, a[3], a[4])) return e;
+    WaitMask wm;
+    if (int32_t e = check_sigmask(p, a[3], a[4], wm)) return e;
     std::vector<struct pollfd> v;
     if (int32_t e = read_pollfds(p, a[0], a[1], v)) return e;
-    int32_t r = host_result(syscall(SYS_ppoll, v.data(), v.size(), a[2] ? &ts : nullptr, nullptr, 8));
+    int32_t r = host_result(syscall(SYS_ppoll, v.data(), v.size(), a[2] ? &ts : nullptr, wm.begin(p), 8));
+    wm.end(p, r);
     r = write_revents(p, a[0], v, r);
     if (a[2]) write_back(p, a[2], to_guest_timespec<G>(ts));
     return r;
@@ -187,15 +202,20 @@ template <typename G> int32_t do_pselect6(Process& p, const SyscallArgs& a) {
         if (!read_timespec<G>(p, a[4], ts)) return -EFAULT;
         if (!timespec_valid(ts)) return -EINVAL;
     }
+    WaitMask wm;
     if (a[5]) {
         GuestSigsetArgpack pack;
         if (!copy_from_guest(p, a[5], pack)) return -EFAULT;
-        if (int32_t e = check_sigmask(p, pack.ss, pack.ss_len)) return e;
+        if (int32_t e = check_sigmask(p, pack.ss, pack.ss_len, wm)) return e;
     }
     const uint32_t sets[3] = {a[1], a[2], a[3]};
+    bool waited = false;
     int32_t r = select_core(p, static_cast<int32_t>(a[0]), sets, [&](int nn, fd_set* i, fd_set* o, fd_set* e) {
-        return syscall(SYS_pselect6, nn, i, o, e, a[4] ? &ts : nullptr, nullptr);
+        struct { const uint64_t* ss; size_t len; } host_pack = {wm.begin(p), 8};
+        waited = true;
+        return syscall(SYS_pselect6, nn, i, o, e, a[4] ? &ts : nullptr, wm.set ? &host_pack : nullptr);
     });
+    if (waited) wm.end(p, r);
     if (a[4]) write_back(p, a[4], to_guest_timespec<G>(ts));
     return r;
 }
@@ -248,10 +268,15 @@ int32_t sys_epoll_wait(Process& p, const SyscallArgs& a) {
     });
 }
 int32_t sys_epoll_pwait(Process& p, const SyscallArgs& a) {
-    if (int32_t e = check_sigmask(p, a[4], a[5])) return e;
-    return epoll_wait_common(p, a[1], a[2], [&](struct epoll_event* ev, int n) {
-        return epoll_wait(static_cast<int>(a[0]), ev, n, static_cast<int>(a[3]));
+    WaitMask wm;
+    if (int32_t e = check_sigmask(p, a[4], a[5], wm)) return e;
+    bool waited = false;
+    int32_t r = epoll_wait_common(p, a[1], a[2], [&](struct epoll_event* ev, int n) {
+        waited = true;
+        return syscall(SYS_epoll_pwait, static_cast<int>(a[0]), ev, n, static_cast<int>(a[3]), wm.begin(p), 8);
     });
+    if (waited) wm.end(p, r);
+    return r;
 }
 // epoll_pwait2 takes a __kernel_timespec (64-bit time even on i386); it is not updated.
 int32_t sys_epoll_pwait2(Process& p, const SyscallArgs& a) {
@@ -260,10 +285,15 @@ int32_t sys_epoll_pwait2(Process& p, const SyscallArgs& a) {
         if (!read_timespec<GuestTimespec64>(p, a[3], ts)) return -EFAULT;
         if (!timespec_valid(ts)) return -EINVAL;
     }
-    if (int32_t e = check_sigmask(p, a[4], a[5])) return e;
-    return epoll_wait_common(p, a[1], a[2], [&](struct epoll_event* ev, int n) {
-        return syscall(441 /*epoll_pwait2 on x86-64*/, static_cast<int>(a[0]), ev, n, a[3] ? &ts : nullptr, nullptr, 8);
+    WaitMask wm;
+    if (int32_t e = check_sigmask(p, a[4], a[5], wm)) return e;
+    bool waited = false;
+    int32_t r = epoll_wait_common(p, a[1], a[2], [&](struct epoll_event* ev, int n) {
+        waited = true;
+        return syscall(441 /*epoll_pwait2 on x86-64*/, static_cast<int>(a[0]), ev, n, a[3] ? &ts : nullptr, wm.begin(p), 8);
     });
+    if (waited) wm.end(p, r);
+    return r;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -126,6 +126,23 @@ int32_t sys_sigaltstack(Process& p, const SyscallArgs& a) {
 
 }  // namespace
 
+uint64_t begin_temporary_sigmask(Process& p, uint64_t mask) {
+    SignalState& s = p.signals;
+    s.saved_mask = p.sigmask;
+    s.restore_mask = true;
+    p.sigmask = mask & ~kUnblockable;   // the host gets it with the call itself
+    return p.sigmask & ~kHostNeverBlocked;
+}
+
+void end_temporary_sigmask(Process& p, int32_t result) {
+    SignalState& s = p.signals;
+    if (!s.restore_mask) return;
+    bool interrupted = result == -EINTR && (__atomic_load_n(&p.cpu.m_attention, __ATOMIC_RELAXED) & kAttentionSignal);
+    if (interrupted) return;
+    s.restore_mask = false;
+    p.sigmask = s.saved_mask;
+}
+
 void register_signal_wait_syscalls() {
     register_syscall(72, sys_sigsuspend, "ddx");
     register_syscall(179, sys_rt_sigsuspend, "pu");

@@ -54,6 +54,9 @@ void register_fs_xattr_syscalls();  // fs_xattr.cpp: *xattr
 void register_fs_fdmisc_syscalls(); // fs_fdmisc.cpp: flock readahead memfd_create splice tee vmsplice
 void register_inotify_syscalls();   // inotify.cpp: inotify_init(1) inotify_add_watch inotify_rm_watch
 
+// time.cpp: execve's exit_itimers -- the guest's POSIX timers go with its old image.
+void delete_guest_posix_timers();
+
 // Numbers of the calls the gates and the signal code need by name (syscall_32.tbl).
 enum : uint32_t {
     kNrRestartSyscall = 0, kNrExit = 1, kNrSigreturn = 119, kNrRtSigreturn = 173,
