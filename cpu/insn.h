@@ -66,9 +66,11 @@ template <typename T> inline void store(Cpu& c, uint32_t a, T v) {
     std::memcpy(c.m_mem + a, &v, sizeof(T));
 }
 
+// The store happens before ESP moves, so a push that faults leaves ESP as it was.
 inline void push32(Cpu& c, uint32_t v) {
-    c.m_regs[kEsp] -= 4;
-    store<uint32_t>(c, c.m_regs[kEsp], v);
+    uint32_t sp = c.m_regs[kEsp] - 4;
+    store<uint32_t>(c, sp, v);
+    c.m_regs[kEsp] = sp;
 }
 inline uint32_t pop32(Cpu& c) {
     uint32_t v = load<uint32_t>(c, c.m_regs[kEsp]);

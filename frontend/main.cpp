@@ -9,6 +9,7 @@
 #include "core/elf_loader.h"
 #include "core/exec.h"
 #include "core/process.h"
+#include "cpu/cpu_models.h"
 #include "frontend/debug_frontend.h"
 #include "frontend/stats_report.h"
 #include "frontend/subcommands.h"
@@ -130,6 +131,12 @@ int main(int argc, char** argv) {
     if (k >= argc) {
         usage(stderr);
         return 2;
+    }
+    {
+        // An unknown model is a usage error, whatever the program.
+        gate386::CpuModel model;
+        std::string why;
+        if (!gate386::select_cpu_model(opts.cpu, opts.cpu_file, model, why)) die(why, 2);
     }
     std::string program = argv[k];
     if (program.find('/') == std::string::npos && access(program.c_str(), F_OK) != 0) {
