@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 #include <csetjmp>
+#include <vector>
 #include "cpu/sse_state.h"
 #include "cpu/x87_state.h"
 
@@ -62,6 +63,7 @@ struct Cpu {
     uint32_t m_seg_base[3] = {};    // flat, %fs base, %gs base
     uint16_t m_seg_sel[6] = {0x7b, 0x73, 0x7b, 0x7b, 0, 0};  // es cs ss ds fs gs (segments.h)
     TlsDescriptor m_tls[3];         // GDT entries 6..8 (segments.h)
+    std::vector<uint64_t> m_ldt;    // the LDT modify_ldt built, in descriptor form (segments.h)
 
     uint8_t* m_mem = nullptr;       // host address of guest address 0
     const Insn* m_cur = nullptr;    // the record executing now: gives the EIP of a fault

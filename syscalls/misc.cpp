@@ -79,31 +79,6 @@ int32_t sys_get_thread_area(Process& p, const SyscallArgs& a) {
     return copy_to_guest(p, a[0], d) ? 0 : -EFAULT;
 }
 
-// modify_ldt(func, ptr, bytecount) (arch/x86/kernel/ldt.c). gate386 gives every process the
-// flat GDT segments and the three TLS entries, and no LDT: reading the LDT (func 0) gives
-// nothing, reading the "default LDT" (func 2) gives zeros, 128 bytes at most on an x86-64
-// kernel. Installing LDT descriptors (func 1 and 0x11) is not supported: the call then fails as
-// on a kernel built without CONFIG_MODIFY_LDT_SYSCALL (ENOSYS), after one line saying so.
-int32_t sys_modify_ldt(Process& p, const SyscallArgs& a) {
-    switch (a[0]) {
-    case 0: return 0;
-    case 2: {
-        uint32_t n = std::min<uint32_t>(a[2], 128);
-        std::vector<uint8_t> zeros(n, 0);
-        return !n || p.mem.write(a[1], zeros.data(), n) ? static_cast<int32_t>(n) : -EFAULT;
-    }
-    case 1: case 0x11: {
-        static bool said = false;
-        if (!said) {
-            said = true;
-            std::fprintf(stderr, "gate386: LDT segments are not supported (modify_ldt write)\n");
-        }
-        return -ENOSYS;
-    }
-    default: return -ENOSYS;   // write_ldt/read_ldt's switch: any other func is ENOSYS
-    }
-}
-
 // ---- prctl ----
 
 // Options are include/uapi/linux/prctl.h. They fall in three groups:
@@ -253,7 +228,6 @@ int32_t sys_capset(Process& p, const SyscallArgs& a) { return cap_call(p, a, SYS
 }  // namespace
 
 void register_misc_syscalls() {
-    register_syscall(123, sys_modify_ldt, "dpu");
     register_syscall(172, sys_prctl, "dxxxx");
     register_syscall(184, sys_capget, "pp");
     register_syscall(185, sys_capset, "pp");

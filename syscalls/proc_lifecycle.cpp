@@ -340,6 +340,7 @@ int32_t replace_image(Process& p, const std::string& host, const std::string& fi
     const Cpu fresh{};
     Cpu& c = p.cpu;
     std::memcpy(c.m_tls, fresh.m_tls, sizeof c.m_tls);
+    c.m_ldt.clear();   // the LDT belongs to the old mm (destroy_context_ldt)
     std::memcpy(c.m_seg_sel, fresh.m_seg_sel, sizeof c.m_seg_sel);
     std::memcpy(c.m_seg_base, fresh.m_seg_base, sizeof c.m_seg_base);
     c.m_x87 = fresh.m_x87;

@@ -196,18 +196,8 @@ void enter_handler(Process& p, uint32_t frame, uint32_t handler, int sig, uint32
 void reload_segment(Cpu& c, Sreg sreg, uint16_t sel) {
     sel |= 3;
     if (c.m_seg_sel[sreg] == sel) return;
-    unsigned idx = sel >> 3;
     uint32_t base = 0;
-    bool ok = true;
-    if ((sel & ~3u) == 0 || sel == (kUserDs | 3) || sel == (kUserCs | 3)) {
-        base = 0;
-    } else if (!(sel & 4) && idx >= kTlsFirstEntry && idx < kTlsFirstEntry + kTlsEntries &&
-               c.m_tls[idx - kTlsFirstEntry].present) {
-        base = c.m_tls[idx - kTlsFirstEntry].base;
-    } else {
-        ok = false;
-    }
-    if (!ok) { sel = 0; base = 0; }
+    if (check_segment_load(c, sreg, sel, base) != SegmentCheck::kOk) { sel = 0; base = 0; }
     c.m_seg_sel[sreg] = sel;
     if (sreg == kFs) c.m_seg_base[kSegFs] = base;
     if (sreg == kGs) c.m_seg_base[kSegGs] = base;

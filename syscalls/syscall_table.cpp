@@ -34,6 +34,7 @@ void register_all() {
     register_fs_xattr_syscalls();
     register_fs_fdmisc_syscalls();
     register_inotify_syscalls();
+    register_ldt_syscalls();
 }
 }  // namespace
 

@@ -53,6 +53,7 @@ void register_socket_syscalls();    // socket.cpp: socketcall socket bind connec
 void register_fs_xattr_syscalls();  // fs_xattr.cpp: *xattr
 void register_fs_fdmisc_syscalls(); // fs_fdmisc.cpp: flock readahead memfd_create splice tee vmsplice
 void register_inotify_syscalls();   // inotify.cpp: inotify_init(1) inotify_add_watch inotify_rm_watch
+void register_ldt_syscalls();       // ldt.cpp: modify_ldt
 
 // time.cpp: execve's exit_itimers -- the guest's POSIX timers go with its old image.
 void delete_guest_posix_timers();
