@@ -128,4 +128,4 @@ fi
 exec python3 "$bench/tools/bench.py" \
   --runs "$runs" --gate "$gate" --bin-dir "$build/bin" --work-dir "$build/work" \
   --busybox "$busybox" --data "$data" --qemu "$qemu" --only "$only" \
-  --results "$bench/results" --invocation "$invocation" ${py_args[@]+"${py_args[@]}"}
+  --results "$bench/results" --invocation="$invocation" ${py_args[@]+"${py_args[@]}"}
