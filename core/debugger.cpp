@@ -16,6 +16,7 @@
 #include "core/host_signals.h"
 #include "core/process.h"
 #include "core/vdso_mapping.h"
+#include "cpu/threading.h"
 #include "cpu/decoder.h"
 #include "cpu/exceptions.h"
 #include "cpu/insn.h"
@@ -535,6 +536,7 @@ DecodedBlock* Debugger::step_block(uint32_t eip) {
         b->cost_sink = full->cost_sink;
         b->user_cost = full->user_cost / full->guest_insns;   // the block's price, shared evenly
         b->insns[0] = rec;
+        b->insns[0].fn = unthreaded(rec.fn);   // one record: no chain into the next
         if (count == 2) {
             Insn cont{};
             cont.fn = insn_continue_at;
@@ -578,10 +580,11 @@ void Debugger::execute(bool single) {
     m_exec.insns = b->guest_insns;
     const Insn* i = b->insns;
     const Insn* end = i + b->count;
-    do {
+    do {   // a threaded record runs on through its successors (cpu/threading.h)
         c.m_cur = i;
         i->fn(c, *i);
-    } while (++i != end);
+        i = c.m_cur + 1;
+    } while (i != end);
     CpuEvent ev = c.m_event;
     c.m_event = CpuEvent::None;
     c.m_cur = nullptr;

@@ -13,6 +13,7 @@
 #include "core/vdso_mapping.h"
 #include "cpu/decoder.h"
 #include "cpu/flags.h"
+#include "cpu/threading.h"
 #include "syscalls/gate_costs.h"
 #include "syscalls/gates.h"
 #include "syscalls/guest_signals.h"
@@ -95,10 +96,11 @@ DecodedBlock* block_at(Process& p, uint32_t eip) {
         p.stats.blocks_executed++;
         const Insn* i = b->insns;
         const Insn* end = i + b->count;
-        do {
+        do {   // a threaded record runs on through its successors (cpu/threading.h)
             c.m_cur = i;
             i->fn(c, *i);
-        } while (++i != end);
+            i = c.m_cur + 1;
+        } while (i != end);
         if (c.m_event != CpuEvent::None) return;
         prev = b;
     }
@@ -116,7 +118,7 @@ void step_instruction(Process& p, Cpu& c) {
     c.m_cur = &i;
     c.m_icount += b->guest_insns;   // as the block loop counts, so that a fault corrects it alike
     c.m_eip = i.eip + i.len;        // a branch overwrites it
-    i.fn(c, i);
+    unthreaded(i.fn)(c, i);   // this record alone, not the chain after it
     c.m_icount = retired + 1;
     c.m_cur = nullptr;
     c.m_block = nullptr;

@@ -3,6 +3,7 @@
 #include "cpu/flag_liveness.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
+#include "cpu/threading.h"
 
 namespace gate386 {
 
@@ -152,6 +153,9 @@ template <typename Op> bool select_unary(const InsnDesc& d, Insn& rec) {
 }
 
 template <typename Op, typename T> void register_twins() {
+    register_threaded_handlers<alu_r_r<Op, T>, alu_r_r<Op, T, false>, alu_r_m<Op, T>, alu_r_m<Op, T, false>,
+                               alu_m_r<Op, T>, alu_m_r<Op, T, false>, alu_r_i<Op, T>, alu_r_i<Op, T, false>,
+                               alu_m_i<Op, T>, alu_m_i<Op, T, false>>();
     register_flagless_twin(alu_r_r<Op, T>, alu_r_r<Op, T, false>);
     register_flagless_twin(alu_r_m<Op, T>, alu_r_m<Op, T, false>);
     register_flagless_twin(alu_m_r<Op, T>, alu_m_r<Op, T, false>);
@@ -164,6 +168,7 @@ template <typename Op> void register_twins_all_widths() {
     register_twins<Op, uint32_t>();
 }
 template <typename Op, typename T> void register_unary_twins() {
+    register_threaded_handlers<unary_r<Op, T>, unary_r<Op, T, false>, unary_m<Op, T>, unary_m<Op, T, false>>();
     register_flagless_twin(unary_r<Op, T>, unary_r<Op, T, false>);
     register_flagless_twin(unary_m<Op, T>, unary_m<Op, T, false>);
 }
@@ -188,6 +193,8 @@ void register_alu() {
     register_unary_twins_all_widths<IncOp>();
     register_unary_twins_all_widths<DecOp>();
     register_unary_twins_all_widths<NegOp>();
+    register_threaded_handlers<alu_zero_r<uint8_t>, alu_zero_r<uint8_t, false>, alu_zero_r<uint16_t>,
+                               alu_zero_r<uint16_t, false>, alu_zero_r<uint32_t>, alu_zero_r<uint32_t, false>>();
     register_flagless_twin(alu_zero_r<uint8_t>, alu_zero_r<uint8_t, false>);
     register_flagless_twin(alu_zero_r<uint16_t>, alu_zero_r<uint16_t, false>);
     register_flagless_twin(alu_zero_r<uint32_t>, alu_zero_r<uint32_t, false>);
@@ -203,6 +210,8 @@ void register_alu() {
     register_selector(Mn::INC, select_unary<IncOp>);
     register_selector(Mn::DEC, select_unary<DecOp>);
     register_selector(Mn::NEG, select_unary<NegOp>);
+    register_threaded_handlers<unary_r<NotOp, uint8_t>, unary_r<NotOp, uint16_t>, unary_r<NotOp, uint32_t>,
+                               unary_m<NotOp, uint8_t>, unary_m<NotOp, uint16_t>, unary_m<NotOp, uint32_t>>();
     register_selector(Mn::NOT, select_unary<NotOp>);
 }
 

@@ -2,6 +2,7 @@
 // segment-register forms of MOV and LDS/LES/LFS/LGS/LSS that Linux programs use for TLS (SDM Vol.2).
 #include <initializer_list>
 
+#include "cpu/threading.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
 #include "cpu/segments.h"
@@ -220,7 +221,26 @@ bool select_fixed(Handler h, Insn& rec) { rec.fn = h; return true; }
 
 }  // namespace
 
+template <Cond... Cs> void register_threaded_conditionals() {
+    register_threaded_handlers<cmov_r_r<Cs, uint32_t>..., cmov_r_m<Cs, uint32_t>..., cmov_r_r<Cs, uint16_t>...,
+                               cmov_r_m<Cs, uint16_t>..., setcc_r<Cs>..., setcc_m<Cs>...>();
+}
+template <typename T> void register_threaded_moves() {
+    register_threaded_handlers<mov_r_r<T>, mov_r_m<T>, mov_m_r<T>, mov_r_i<T>, mov_m_i<T>>();
+}
+
 void register_data_move() {
+    register_threaded_moves<uint8_t>();
+    register_threaded_moves<uint16_t>();
+    register_threaded_moves<uint32_t>();
+    register_threaded_handlers<movx_r_r<uint32_t, uint8_t, false>, movx_r_m<uint32_t, uint8_t, false>,
+                               movx_r_r<uint32_t, uint8_t, true>, movx_r_m<uint32_t, uint8_t, true>,
+                               movx_r_r<uint32_t, uint16_t, false>, movx_r_m<uint32_t, uint16_t, false>,
+                               movx_r_r<uint32_t, uint16_t, true>, movx_r_m<uint32_t, uint16_t, true>,
+                               movx_r_r<uint16_t, uint8_t, false>, movx_r_m<uint16_t, uint8_t, false>,
+                               movx_r_r<uint16_t, uint8_t, true>, movx_r_m<uint16_t, uint8_t, true>,
+                               xchg_r_r<uint32_t>, bswap_r, nop, cwde, cdq, lea_r<uint16_t>, lea_r<uint32_t>>();
+    register_threaded_conditionals<kO, kNO, kB, kNB, kZ, kNZ, kBE, kNBE, kS, kNS, kP, kNP, kL, kNL, kLE, kNLE>();
     register_selector(Mn::MOV, select_mov);
     register_selector(Mn::MOVZX, select_movx<false>);
     register_selector(Mn::MOVSX, select_movx<true>);

@@ -1,5 +1,6 @@
 // Zydis 4 in legacy 32-bit mode → InsnDesc → family selector → compact Insn records.
 // This is the only file that includes Zydis' decoder (ARCHITECTURE.md, hot path 1).
+#include "cpu/threading.h"
 #include "cpu/decoder.h"
 
 #include <Zydis/Zydis.h>
@@ -359,6 +360,7 @@ DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail, 
         cont.base = cont.index = kZeroReg;
         out.push_back(cont);
     }
+    thread_records(out.data(), out.size());
     size_t bytes = sizeof(DecodedBlock) + (out.size() - 1) * sizeof(Insn);
     auto* b = static_cast<DecodedBlock*>(std::calloc(1, bytes));
     b->entry = eip;

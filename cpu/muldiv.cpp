@@ -8,6 +8,7 @@
 //  - DIV/IDIV leave CF and OF unchanged and set AF = 1, SF = ZF = PF = 0.
 #include <csignal>
 
+#include "cpu/threading.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
 
@@ -182,6 +183,8 @@ bool select_imul(const InsnDesc& d, Insn& rec) {
 }  // namespace
 
 void register_muldiv() {
+    register_threaded_handlers<imul_r_r<uint32_t>, imul_r_m<uint32_t>, imul_r_r_i<uint32_t>, imul_r_m_i<uint32_t>,
+                               mul_r<uint32_t>, mul_m<uint32_t>, imul_r<uint32_t>, imul_m<uint32_t>>();
     register_selector(Mn::MUL, OneOp<H_mul_r, H_mul_m>::select);
     register_selector(Mn::IMUL, select_imul);
     register_selector(Mn::DIV, OneOp<H_div_r, H_div_m>::select);

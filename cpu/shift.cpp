@@ -14,6 +14,7 @@
 //  - 16-bit SHLD/SHRD with counts > 16 rotate the source (see shd16_*).
 #include <bit>
 
+#include "cpu/threading.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
 
@@ -265,7 +266,19 @@ template <typename Op> bool select_shd(const InsnDesc& d, Insn& rec) {
 
 }  // namespace
 
+template <typename Op, typename T> void register_threaded_shift() {
+    register_threaded_handlers<sh_r_i<Op, T>, sh_r_cl<Op, T>, sh_m_i<Op, T>, sh_m_cl<Op, T>>();
+}
+template <typename... Ops> void register_threaded_shifts() {
+    (register_threaded_shift<Ops, uint8_t>(), ...);
+    (register_threaded_shift<Ops, uint16_t>(), ...);
+    (register_threaded_shift<Ops, uint32_t>(), ...);
+}
+
 void register_shift() {
+    register_threaded_shifts<Shl, Shr, Sar, Rol, Ror>();
+    register_threaded_handlers<shd_r_i<Shld, uint32_t>, shd_r_cl<Shld, uint32_t>, shd_r_i<Shrd, uint32_t>,
+                               shd_r_cl<Shrd, uint32_t>>();
     register_selector(Mn::SHL, select_shift<Shl>);
     register_selector(Mn::SHR, select_shift<Shr>);
     register_selector(Mn::SAR, select_shift<Sar>);

@@ -1,5 +1,6 @@
 // Stack and flag instructions: PUSH POP PUSHA POPA PUSHF POPF ENTER LEAVE LAHF SAHF CLC STC CMC CLD
 // STD (SDM Vol.2).
+#include "cpu/threading.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
 #include "cpu/segments.h"
@@ -187,6 +188,7 @@ bool select_enter(const InsnDesc& d, Insn& rec) {
 }  // namespace
 
 void register_stack() {
+    register_threaded_handlers<push_r32, push_m32, push_i32, pop_r32>();
     register_selector(Mn::PUSH, select_push);
     register_selector(Mn::POP, select_pop);
     register_selector(Mn::PUSHAD, by_opsize<pusha<uint32_t>, pusha<uint16_t>>);

@@ -16,6 +16,7 @@
 #include <string>
 #include <sys/mman.h>
 
+#include "cpu/threading.h"
 #include "core/guest_memory.h"
 #include "cpu/decoder.h"
 #include "cpu/insn.h"
@@ -95,7 +96,7 @@ struct Rig {
                 if (r.eip == stop && r.len != 0) { pc = stop; break; }
                 cpu.m_cur = &r;
                 cpu.m_eip = r.eip + r.len;
-                r.fn(cpu, r);
+                unthreaded(r.fn)(cpu, r);
                 pc = r.len ? r.eip + r.len : cpu.m_eip;
             }
             free_block(b);

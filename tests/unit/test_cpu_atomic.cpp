@@ -5,6 +5,7 @@
 
 #include <csignal>
 
+#include "cpu/threading.h"
 #include "test_cpu_oracle.h"
 
 using namespace gate386;
@@ -111,7 +112,7 @@ bool run_one(Machine& m, const Bytes& code) {
     volatile bool ok = true;
     if (sigsetjmp(m.cpu.m_fault_jmp, 0) == 0) {
         m.cpu.m_cur = &b->insns[0];
-        b->insns[0].fn(m.cpu, b->insns[0]);
+        unthreaded(b->insns[0].fn)(m.cpu, b->insns[0]);
     } else {
         ok = false;
     }

@@ -27,6 +27,7 @@
 
 #include <doctest.h>
 
+#include "cpu/threading.h"
 #include "core/guest_memory.h"
 #include "cpu/decoder.h"
 #include "cpu/exceptions.h"
@@ -179,7 +180,7 @@ public:
             copy_out(s, data);   // the state the guest's signal handler would see
             return false;
         }
-        rec.fn(c, rec);
+        unthreaded(rec.fn)(c, rec);
         copy_out(s, data);
         return true;
     }

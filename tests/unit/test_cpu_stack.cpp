@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <sys/mman.h>
 
+#include "cpu/threading.h"
 #include "core/guest_memory.h"
 #include "cpu/decoder.h"
 #include "cpu/exceptions.h"
@@ -69,7 +70,7 @@ bool run(Machine& m, std::initializer_list<uint8_t> code) {
     if (sigsetjmp(m.cpu.m_fault_jmp, 0) == 0) {
         for (uint32_t k = 0; k < b->count && b->insns[k].eip < kCode + code.size(); k++) {
             m.cpu.m_cur = &b->insns[k];
-            b->insns[k].fn(m.cpu, b->insns[k]);
+            unthreaded(b->insns[k].fn)(m.cpu, b->insns[k]);
         }
     } else {
         ok = false;
@@ -85,7 +86,7 @@ Handler first_handler(Machine& m, std::initializer_list<uint8_t> code) {
     DecodeFailure fail;
     DecodedBlock* b = decode_block(m.mem, kCode, fail);
     REQUIRE(b != nullptr);
-    Handler h = b->insns[0].fn;
+    Handler h = unthreaded(b->insns[0].fn);
     free_block(b);
     return h;
 }

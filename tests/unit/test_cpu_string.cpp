@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <vector>
 
+#include "cpu/threading.h"
 #include "core/guest_memory.h"
 #include "cpu/decoder.h"
 #include "cpu/flags.h"
@@ -64,7 +65,7 @@ bool run(Machine& m, std::initializer_list<uint8_t> code) {
     if (sigsetjmp(m.cpu.m_fault_jmp, 0) == 0) {
         for (uint32_t k = 0; k < b->count && b->insns[k].eip < kCode + code.size(); k++) {
             m.cpu.m_cur = &b->insns[k];
-            b->insns[k].fn(m.cpu, b->insns[k]);
+            unthreaded(b->insns[k].fn)(m.cpu, b->insns[k]);
         }
     } else {
         ok = false;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <sys/mman.h>
 
+#include "cpu/threading.h"
 #include "core/guest_memory.h"
 #include "cpu/decoder.h"
 #include "cpu/flags.h"
@@ -17,7 +18,7 @@ DecodedBlock* decode_bytes(GuestMemory& m, std::initializer_list<uint8_t> bytes)
     return decode_block(m, 0x08048000, f);
 }
 void run(Cpu& c, DecodedBlock* b) {
-    for (uint32_t k = 0; k < b->count; k++) { c.m_cur = &b->insns[k]; b->insns[k].fn(c, b->insns[k]); }
+    for (uint32_t k = 0; k < b->count; k++) { c.m_cur = &b->insns[k]; unthreaded(b->insns[k].fn)(c, b->insns[k]); }
 }
 }  // namespace
 
