@@ -45,6 +45,18 @@ wait_prompt() {  # wait_prompt N: until at least N prompts are on screen
   for ((i = 0; i < 200; i++)); do [ "$(prompts)" -ge "$n" ] && return 0; sleep 0.1; done
   return 1
 }
+# wait_job: until the terminal's foreground process group is not the shell's own (field 8 of
+# /proc/PID/stat, tpgid): the job has started, so Ctrl-Z or Ctrl-C reaches it, not the shell.
+wait_job() {
+  local i pid tpgid
+  pid=$(T display-message -p -t t:0 '#{pane_pid}')
+  for ((i = 0; i < 300; i++)); do
+    tpgid=$(sed -E 's/^.*\) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f6)
+    [ -n "$tpgid" ] && [ "$tpgid" != "$pid" ] && [ "$tpgid" != -1 ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
 step() {  # step LABEL CONDITION...
   local label=$1; shift
   if "$@"; then echo "  ok   $label"; else echo "  FAIL $label"; ok=0; fi
@@ -69,7 +81,7 @@ scenario() {  # scenario NAME COMMAND...
   step "prompt after the pipeline" wait_prompt $((n + 1))
   n=$(prompts)
   T send-keys -t t 'sleep 30' Enter
-  sleep 1.5
+  step "sleep runs in the foreground" wait_job
   T send-keys -t t C-z
   step "Ctrl-Z stops the job" wait_for '^\[1\]\+ +Stopped +sleep 30$'
   step "prompt after Ctrl-Z" wait_prompt $((n + 1))
@@ -80,7 +92,8 @@ scenario() {  # scenario NAME COMMAND...
   n=$(prompts)
   T send-keys -t t 'fg' Enter
   step "fg resumes it" wait_for '^sleep 30$'
-  sleep 1.5
+  step "sleep is the foreground job again" wait_job
+  sleep 0.5
   # Running in the foreground: no new prompt yet.
   step "the job runs in the foreground" test "$(prompts)" -eq "$n"
   T send-keys -t t C-c
