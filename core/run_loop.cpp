@@ -60,7 +60,9 @@ DecodedBlock* block_at(Process& p, uint32_t eip) {
 
 // Runs blocks until one raises an event (a gate or nothing else: faults leave by longjmp). Kept
 // out of run_process so that the sigsetjmp frame does not pin the hot loop's state to the stack.
-[[gnu::noinline]] void run_until_event(Process& p, Cpu& c) {
+// With Accounting, each block also adds its modelled cost and counts itself: only a run whose
+// model clock or statistics someone can see pays for that (ARCHITECTURE.md, hot path 7).
+template <bool Accounting> [[gnu::noinline]] void run_blocks(Process& p, Cpu& c) {
     DecodedBlock* prev = nullptr;
     BlockCache& cache = p.cache;
     for (;;) {
@@ -92,8 +94,10 @@ DecodedBlock* block_at(Process& p, uint32_t eip) {
         }
         c.m_block = b;
         c.m_icount += b->guest_insns;
-        *b->cost_sink += b->user_cost;   // modelled user cycles, priced at decode time
-        p.stats.blocks_executed++;
+        if constexpr (Accounting) {
+            *b->cost_sink += b->user_cost;   // modelled user cycles, priced at decode time
+            p.stats.blocks_executed++;
+        }
         const Insn* i = b->insns;
         const Insn* end = i + b->count;
         do {   // a threaded record runs on through its successors (cpu/threading.h)
@@ -104,6 +108,17 @@ DecodedBlock* block_at(Process& p, uint32_t eip) {
         if (c.m_event != CpuEvent::None) return;
         prev = b;
     }
+}
+
+// Who can see the modelled clock: --stats, --strace (its cost notes), --rdtsc=model, compare's
+// recorder. A plain run cannot, so it runs without the accounting.
+bool needs_accounting(const Process& p) {
+    return p.opts.stats || p.opts.strace || p.opts.rdtsc_model || p.costs.recorder != nullptr;
+}
+
+void run_until_event(Process& p, Cpu& c) {
+    if (needs_accounting(p)) run_blocks<true>(p, c);
+    else run_blocks<false>(p, c);
 }
 
 // EFLAGS.TF: one instruction at a time, each followed by the single-step trap (SDM Vol.3A
