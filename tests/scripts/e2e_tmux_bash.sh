@@ -49,7 +49,8 @@ wait_prompt() {  # wait_prompt N: until at least N prompts are on screen
 # /proc/PID/stat, tpgid): the job has started, so Ctrl-Z or Ctrl-C reaches it, not the shell.
 wait_job() {
   local i pid tpgid
-  pid=$(T display-message -p -t t:0 '#{pane_pid}')
+  pid=$(pgrep -P "$(T display-message -p -t t:0 '#{pane_pid}')" | head -1)   # the shell, under sh
+  [ -n "$pid" ] || return 1
   for ((i = 0; i < 300; i++)); do
     tpgid=$(sed -E 's/^.*\) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f6)
     [ -n "$tpgid" ] && [ "$tpgid" != "$pid" ] && [ "$tpgid" != -1 ] && return 0
@@ -66,10 +67,13 @@ scenario() {  # scenario NAME COMMAND...
   local name=$1; shift
   ok=1
   T kill-server 2>/dev/null
-  # env -i: a fixed environment; PS1 is imported from it by bash.
-  # remain-on-exit: the pane stays after the shell ends, so its exit status can be read.
+  # env -i: a fixed environment; PS1 is imported from it by bash. A sh around it writes the
+  # shell's exit status to a file: tmux's own pane_dead_status stayed empty at times under load.
+  # remain-on-exit: the pane stays after the shell ends, for the screen dump.
   echo "set -g remain-on-exit on" >"$work/tmux.conf"
+  rm -f "$work/status"
   T -f "$work/tmux.conf" new-session -d -s t -x 100 -y 40 \
+    sh -c '"$@"; echo "$?" >"$0.tmp"; mv "$0.tmp" "$0"' "$work/status" \
     env -i PATH="$S/usr/bin:$S/bin" LD_LIBRARY_PATH="$LP" HOME="$work" TERM=screen LC_ALL=C TZ=UTC0 \
       PS1='gate$ ' "$@" >/dev/null
   echo "$name:"
@@ -101,16 +105,14 @@ scenario() {  # scenario NAME COMMAND...
   T send-keys -t t 'echo "status=$?"' Enter
   step "its status is 130 (SIGINT)" wait_for '^status=130$'
   T send-keys -t t 'exit' Enter
-  # The pane is dead once the pty closes; its exit status is known once tmux has reaped the
-  # process, which can be a moment later.
+  # The shell's exit status, as the sh around it saw it.
   local i st=""
-  for ((i = 0; i < 100; i++)); do
-    st=$(T display-message -p -t t:0 '#{pane_dead}:#{pane_dead_status}/#{pane_dead_signal}' 2>/dev/null)
-    case $st in 1:?*/* | 1:/?*) break ;; esac
+  for ((i = 0; i < 200; i++)); do
+    [ -s "$work/status" ] && { st=$(cat "$work/status"); break; }
     sleep 0.1
   done
-  step "exit ends the shell" test "${st%%:*}" = 1
-  step "with status 0 (status/signal: ${st#*:})" test "${st#*:}" = 0/
+  step "exit ends the shell" test -n "$st"
+  step "with status 0 (status: ${st:-none})" test "$st" = 0
   if [ $ok = 1 ]; then
     echo "PASS $name"; pass=$((pass + 1))
   else
