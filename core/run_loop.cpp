@@ -113,7 +113,7 @@ template <bool Accounting> [[gnu::noinline]] void run_blocks(Process& p, Cpu& c)
 // Who can see the modelled clock: --stats, --strace (its cost notes), --rdtsc=model, compare's
 // recorder. A plain run cannot, so it runs without the accounting.
 bool needs_accounting(const Process& p) {
-    return p.opts.stats || p.opts.strace || p.opts.rdtsc_model || p.costs.recorder != nullptr;
+    return p.opts.stats || p.opts.strace || p.identity.rdtsc_model || p.costs.recorder != nullptr;
 }
 
 void run_until_event(Process& p, Cpu& c) {

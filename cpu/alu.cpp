@@ -1,5 +1,6 @@
 // Two-operand integer arithmetic and logic: ADD OR ADC SBB AND SUB XOR CMP TEST, and the one-operand
 // INC DEC NEG NOT (SDM Vol.2). Handlers are templates over (operation × operand form × width).
+#include "cpu/ea_forms.h"
 #include "cpu/flag_liveness.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
@@ -44,12 +45,12 @@ template <typename Op, typename T, bool F = true> void alu_r_r(Cpu& c, const Ins
     T r = Op::template op<F>(c, get_reg<T>(c, i.r1), get_reg<T>(c, i.r2));
     if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
 }
-template <typename Op, typename T, bool F = true> void alu_r_m(Cpu& c, const Insn& i) {
-    T r = Op::template op<F>(c, get_reg<T>(c, i.r1), load<T>(c, effective_address(c, i)));
+template <typename Op, typename T, bool F = true, Ea E = Ea::Full> void alu_r_m(Cpu& c, const Insn& i) {
+    T r = Op::template op<F>(c, get_reg<T>(c, i.r1), load<T>(c, ea<E>(c, i)));
     if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
 }
-template <typename Op, typename T, bool F = true> void alu_m_r(Cpu& c, const Insn& i) {
-    uint32_t a = effective_address(c, i);
+template <typename Op, typename T, bool F = true, Ea E = Ea::Full> void alu_m_r(Cpu& c, const Insn& i) {
+    uint32_t a = ea<E>(c, i);
     T r = Op::template op<F>(c, load<T>(c, a), get_reg<T>(c, i.r1));
     if constexpr (Op::writes) store<T>(c, a, r);
 }
@@ -57,8 +58,8 @@ template <typename Op, typename T, bool F = true> void alu_r_i(Cpu& c, const Ins
     T r = Op::template op<F>(c, get_reg<T>(c, i.r1), T(i.imm));
     if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
 }
-template <typename Op, typename T, bool F = true> void alu_m_i(Cpu& c, const Insn& i) {
-    uint32_t a = effective_address(c, i);
+template <typename Op, typename T, bool F = true, Ea E = Ea::Full> void alu_m_i(Cpu& c, const Insn& i) {
+    uint32_t a = ea<E>(c, i);
     T r = Op::template op<F>(c, load<T>(c, a), T(i.imm));
     if constexpr (Op::writes) store<T>(c, a, r);
 }
@@ -152,7 +153,16 @@ template <typename Op> bool select_unary(const InsnDesc& d, Insn& rec) {
     }
 }
 
+template <typename Op, typename T, bool F> void register_base_disp_forms() {
+    register_threaded_handlers<alu_r_m<Op, T, F, Ea::BaseDisp>, alu_m_r<Op, T, F, Ea::BaseDisp>,
+                               alu_m_i<Op, T, F, Ea::BaseDisp>>();
+    register_base_disp_twin(alu_r_m<Op, T, F>, alu_r_m<Op, T, F, Ea::BaseDisp>);
+    register_base_disp_twin(alu_m_r<Op, T, F>, alu_m_r<Op, T, F, Ea::BaseDisp>);
+    register_base_disp_twin(alu_m_i<Op, T, F>, alu_m_i<Op, T, F, Ea::BaseDisp>);
+}
 template <typename Op, typename T> void register_twins() {
+    register_base_disp_forms<Op, T, true>();
+    register_base_disp_forms<Op, T, false>();
     register_threaded_handlers<alu_r_r<Op, T>, alu_r_r<Op, T, false>, alu_r_m<Op, T>, alu_r_m<Op, T, false>,
                                alu_m_r<Op, T>, alu_m_r<Op, T, false>, alu_r_i<Op, T>, alu_r_i<Op, T, false>,
                                alu_m_i<Op, T>, alu_m_i<Op, T, false>>();

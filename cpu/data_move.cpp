@@ -2,6 +2,7 @@
 // segment-register forms of MOV and LDS/LES/LFS/LGS/LSS that Linux programs use for TLS (SDM Vol.2).
 #include <initializer_list>
 
+#include "cpu/ea_forms.h"
 #include "cpu/threading.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
@@ -12,10 +13,10 @@ namespace gate386 {
 namespace {
 
 template <typename T> void mov_r_r(Cpu& c, const Insn& i) { set_reg<T>(c, i.r1, get_reg<T>(c, i.r2)); }
-template <typename T> void mov_r_m(Cpu& c, const Insn& i) { set_reg<T>(c, i.r1, load<T>(c, effective_address(c, i))); }
-template <typename T> void mov_m_r(Cpu& c, const Insn& i) { store<T>(c, effective_address(c, i), get_reg<T>(c, i.r1)); }
+template <typename T, Ea E = Ea::Full> void mov_r_m(Cpu& c, const Insn& i) { set_reg<T>(c, i.r1, load<T>(c, ea<E>(c, i))); }
+template <typename T, Ea E = Ea::Full> void mov_m_r(Cpu& c, const Insn& i) { store<T>(c, ea<E>(c, i), get_reg<T>(c, i.r1)); }
 template <typename T> void mov_r_i(Cpu& c, const Insn& i) { set_reg<T>(c, i.r1, T(i.imm)); }
-template <typename T> void mov_m_i(Cpu& c, const Insn& i) { store<T>(c, effective_address(c, i), T(i.imm)); }
+template <typename T, Ea E = Ea::Full> void mov_m_i(Cpu& c, const Insn& i) { store<T>(c, ea<E>(c, i), T(i.imm)); }
 
 // mov %sreg, r/m16 stores the selector; mov r/m16, %sreg loads a selector and its base (segments.h).
 void mov_r_seg(Cpu& c, const Insn& i) {
@@ -69,8 +70,8 @@ template <typename D, typename S, bool Signed> D extend(S v) {
 template <typename D, typename S, bool Signed> void movx_r_r(Cpu& c, const Insn& i) {
     set_reg<D>(c, i.r1, extend<D, S, Signed>(get_reg<S>(c, i.r2)));
 }
-template <typename D, typename S, bool Signed> void movx_r_m(Cpu& c, const Insn& i) {
-    set_reg<D>(c, i.r1, extend<D, S, Signed>(load<S>(c, effective_address(c, i))));
+template <typename D, typename S, bool Signed, Ea E = Ea::Full> void movx_r_m(Cpu& c, const Insn& i) {
+    set_reg<D>(c, i.r1, extend<D, S, Signed>(load<S>(c, ea<E>(c, i))));
 }
 template <bool Signed> bool select_movx(const InsnDesc& d, Insn& rec) {
     if (d.nops != 2 || !is_gpr(d.ops[0])) return false;
@@ -226,20 +227,28 @@ template <Cond... Cs> void register_threaded_conditionals() {
                                cmov_r_m<Cs, uint16_t>..., setcc_r<Cs>..., setcc_m<Cs>...>();
 }
 template <typename T> void register_threaded_moves() {
-    register_threaded_handlers<mov_r_r<T>, mov_r_m<T>, mov_m_r<T>, mov_r_i<T>, mov_m_i<T>>();
+    register_threaded_handlers<mov_r_r<T>, mov_r_m<T>, mov_m_r<T>, mov_r_i<T>, mov_m_i<T>, mov_r_m<T, Ea::BaseDisp>,
+                               mov_m_r<T, Ea::BaseDisp>, mov_m_i<T, Ea::BaseDisp>>();
+    register_base_disp_twin(mov_r_m<T>, mov_r_m<T, Ea::BaseDisp>);
+    register_base_disp_twin(mov_m_r<T>, mov_m_r<T, Ea::BaseDisp>);
+    register_base_disp_twin(mov_m_i<T>, mov_m_i<T, Ea::BaseDisp>);
+}
+template <typename D, typename S, bool Signed> void register_movx_forms() {
+    register_threaded_handlers<movx_r_r<D, S, Signed>, movx_r_m<D, S, Signed>, movx_r_m<D, S, Signed, Ea::BaseDisp>>();
+    register_base_disp_twin(movx_r_m<D, S, Signed>, movx_r_m<D, S, Signed, Ea::BaseDisp>);
 }
 
 void register_data_move() {
     register_threaded_moves<uint8_t>();
     register_threaded_moves<uint16_t>();
     register_threaded_moves<uint32_t>();
-    register_threaded_handlers<movx_r_r<uint32_t, uint8_t, false>, movx_r_m<uint32_t, uint8_t, false>,
-                               movx_r_r<uint32_t, uint8_t, true>, movx_r_m<uint32_t, uint8_t, true>,
-                               movx_r_r<uint32_t, uint16_t, false>, movx_r_m<uint32_t, uint16_t, false>,
-                               movx_r_r<uint32_t, uint16_t, true>, movx_r_m<uint32_t, uint16_t, true>,
-                               movx_r_r<uint16_t, uint8_t, false>, movx_r_m<uint16_t, uint8_t, false>,
-                               movx_r_r<uint16_t, uint8_t, true>, movx_r_m<uint16_t, uint8_t, true>,
-                               xchg_r_r<uint32_t>, bswap_r, nop, cwde, cdq, lea_r<uint16_t>, lea_r<uint32_t>>();
+    register_movx_forms<uint32_t, uint8_t, false>();
+    register_movx_forms<uint32_t, uint8_t, true>();
+    register_movx_forms<uint32_t, uint16_t, false>();
+    register_movx_forms<uint32_t, uint16_t, true>();
+    register_movx_forms<uint16_t, uint8_t, false>();
+    register_movx_forms<uint16_t, uint8_t, true>();
+    register_threaded_handlers<xchg_r_r<uint32_t>, bswap_r, nop, cwde, cdq, lea_r<uint16_t>, lea_r<uint32_t>>();
     register_threaded_conditionals<kO, kNO, kB, kNB, kZ, kNZ, kBE, kNBE, kS, kNS, kP, kNP, kL, kNL, kLE, kNLE>();
     register_selector(Mn::MOV, select_mov);
     register_selector(Mn::MOVZX, select_movx<false>);

@@ -1,5 +1,6 @@
 // Zydis 4 in legacy 32-bit mode → InsnDesc → family selector → compact Insn records.
 // This is the only file that includes Zydis' decoder (ARCHITECTURE.md, hot path 1).
+#include "cpu/ea_forms.h"
 #include "cpu/threading.h"
 #include "cpu/decoder.h"
 
@@ -360,6 +361,7 @@ DecodedBlock* decode_block(GuestMemory& mem, uint32_t eip, DecodeFailure& fail, 
         cont.base = cont.index = kZeroReg;
         out.push_back(cont);
     }
+    use_base_disp_forms(out.data(), out.size());
     thread_records(out.data(), out.size());
     size_t bytes = sizeof(DecodedBlock) + (out.size() - 1) * sizeof(Insn);
     auto* b = static_cast<DecodedBlock*>(std::calloc(1, bytes));

@@ -59,6 +59,15 @@ inline uint32_t effective_address(const Cpu& c, const Insn& i) {
     return i.disp + c.m_regs[i.base] + (c.m_regs[i.index] << i.scale) + c.m_seg_base[i.seg];
 }
 
+// Most memory operands are a base register plus a displacement in a flat segment (no index, no
+// %fs/%gs): the hot memory handlers have a twin for that form that reads neither the index
+// register nor a segment base, swapped in at decode time (cpu/ea_forms.h).
+enum class Ea : uint8_t { Full, BaseDisp };
+template <Ea E> inline uint32_t ea(const Cpu& c, const Insn& i) {
+    if constexpr (E == Ea::BaseDisp) return i.disp + c.m_regs[i.base];
+    else return effective_address(c, i);
+}
+
 template <typename T> inline T load(const Cpu& c, uint32_t a) {
     T v; std::memcpy(&v, c.m_mem + a, sizeof(T)); return v;
 }
