@@ -16,6 +16,7 @@
 #include "core/host_signals.h"
 #include "core/process.h"
 #include "core/vdso_mapping.h"
+#include "core/block_lookup.h"
 #include "cpu/threading.h"
 #include "cpu/decoder.h"
 #include "cpu/exceptions.h"
@@ -465,20 +466,7 @@ StopInfo Debugger::run_to(uint32_t addr) { return run_sync(Mode::RunTo, addr); }
 
 // --- the debug-mode loop body ----------------------------------------------------------------
 
-void Debugger::flush_dirty_code() {
-    // As run_loop.cpp's flush_dirty_code: pages written since their code was decoded.
-    Process& p = *m_proc;
-    GuestMemory& m = p.mem;
-    if (!(m.m_dirty_count | m.m_dirty_overflow)) return;
-    uint32_t n = m.m_dirty_count;
-    if (m.m_dirty_overflow) {
-        p.cache.invalidate_all();
-        m.m_dirty_overflow = false;
-    } else {
-        for (uint32_t k = 0; k < n; k++) p.cache.invalidate_page(m.m_dirty_pages[k]);
-    }
-    m.m_dirty_count = 0;
-}
+void Debugger::flush_dirty_code() { gate386::flush_dirty_code(*m_proc); }
 
 void Debugger::drop_step_blocks() {
     for (auto& [eip, b] : m_step_blocks) free_block(b);
@@ -487,19 +475,8 @@ void Debugger::drop_step_blocks() {
 }
 
 DecodedBlock* Debugger::cached_block(uint32_t eip) {
-    Process& p = *m_proc;
     flush_dirty_code();
-    DecodedBlock* b = p.cache.find(eip);
-    if (b) return b;
-    DecodeFailure fail;
-    b = decode_block(p.mem, eip, fail, &p.costs.decode);
-    if (!b) {
-        p.cpu.m_cur = nullptr;
-        p.cpu.m_eip = eip;
-        raise_fault(p.cpu, fail.signo, fail.si_code, fail.addr);
-    }
-    p.cache.insert(b);
-    return b;
+    return block_at(*m_proc, eip);
 }
 
 // A block of exactly one guest instruction. It comes from the shared cache's block (whose
@@ -557,12 +534,7 @@ void Debugger::execute(bool single) {
     Cpu& c = p.cpu;
     m_exec = ExecState{};
     if (sigsetjmp(c.m_fault_jmp, 0)) {
-        DecodedBlock* b = c.m_block;
-        if (b && c.m_cur && c.m_cur >= b->insns && c.m_cur < b->insns + b->count)
-            c.m_icount -= static_cast<uint64_t>(b->insns + b->guest_insns - c.m_cur);
-        if (c.m_cur) c.m_eip = c.m_cur->eip;
-        c.m_event = CpuEvent::None;
-        c.m_block = nullptr;
+        retire_to_faulting_record(c);
         m_exec.faulted = true;
         m_exec.fault = c.m_fault;
         deliver_fault(p, c.m_fault);

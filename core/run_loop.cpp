@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "core/block_lookup.h"
 #include "core/host_signals.h"
 #include "core/process.h"
 #include "core/vdso_mapping.h"
@@ -26,37 +27,6 @@ Process::Process(const Options& o) : opts(o), identity(default_cpu_identity()) {
     cpu.m_model = &identity;
     install_cpu_model(*this, default_cpu_model());
 }
-
-namespace {
-
-// Pages written since their code was decoded: drop their blocks before running anything else.
-void flush_dirty_code(Process& p) {
-    GuestMemory& m = p.mem;
-    uint32_t n = m.m_dirty_count;
-    if (m.m_dirty_overflow) {
-        p.cache.invalidate_all();
-        m.m_dirty_overflow = false;
-    } else {
-        for (uint32_t k = 0; k < n; k++) p.cache.invalidate_page(m.m_dirty_pages[k]);
-    }
-    m.m_dirty_count = 0;
-}
-
-DecodedBlock* block_at(Process& p, uint32_t eip) {
-    DecodedBlock* b = p.cache.find(eip);
-    if (b) return b;
-    DecodeFailure fail;
-    b = decode_block(p.mem, eip, fail, &p.costs.decode);
-    if (!b) {
-        p.cpu.m_cur = nullptr;
-        p.cpu.m_eip = eip;
-        raise_fault(p.cpu, fail.signo, fail.si_code, fail.addr);
-    }
-    p.cache.insert(b);
-    return b;
-}
-
-}  // namespace
 
 // Runs blocks until one raises an event (a gate or nothing else: faults leave by longjmp). Kept
 // out of run_process so that the sigsetjmp frame does not pin the hot loop's state to the stack.
@@ -146,12 +116,7 @@ int run_process(Process& p) {
     if (sigsetjmp(c.m_fault_jmp, 0)) {
         // A handler, the decoder or the host SIGSEGV handler raised a guest exception. Instructions
         // after the faulting one in its block did not retire.
-        DecodedBlock* b = c.m_block;
-        if (b && c.m_cur && c.m_cur >= b->insns && c.m_cur < b->insns + b->count)
-            c.m_icount -= static_cast<uint64_t>(b->insns + b->guest_insns - c.m_cur);
-        if (c.m_cur) c.m_eip = c.m_cur->eip;
-        c.m_event = CpuEvent::None;
-        c.m_block = nullptr;
+        retire_to_faulting_record(c);
         deliver_fault(p, c.m_fault);
         if (p.exited) return finish_process(p);
     }
