@@ -39,21 +39,6 @@ template <typename T> void cmpxchg_m_r(Cpu& c, const Insn& i) {
     if (!eq) set_reg<T>(c, 0, dst);
 }
 
-bool select_cmpxchg(const InsnDesc& d, Insn& rec) {
-    if (d.nops < 2 || !is_gpr(d.ops[1])) return false;
-    const OperandDesc& dst = d.ops[0];
-    rec.r2 = d.ops[1].reg_offset;
-    bool reg = is_gpr(dst);
-    if (reg) rec.r1 = dst.reg_offset;
-    else if (is_mem(dst)) fill_mem(rec, dst);
-    else return false;
-    switch (dst.bits) {
-    case 8: rec.fn = reg ? cmpxchg_r_r<uint8_t> : cmpxchg_m_r<uint8_t>; return true;
-    case 16: rec.fn = reg ? cmpxchg_r_r<uint16_t> : cmpxchg_m_r<uint16_t>; return true;
-    case 32: rec.fn = reg ? cmpxchg_r_r<uint32_t> : cmpxchg_m_r<uint32_t>; return true;
-    default: return false;
-    }
-}
 
 // CMPXCHG8B m64: compare EDX:EAX with m64; equal → ZF=1, m64 := ECX:EBX; else ZF=0,
 // EDX:EAX := m64. Only ZF changes (SDM Vol.2A CMPXCHG8B). Memory is written in both outcomes.
@@ -96,7 +81,14 @@ template <typename T> void xadd_m_r(Cpu& c, const Insn& i) {
     set_reg<T>(c, i.r2, dst);
 }
 
-bool select_xadd(const InsnDesc& d, Insn& rec) {
+// CMPXCHG and XADD share their forms: r/m destination, register source (SDM Vol.2A).
+template <typename T> struct CmpxchgForms {
+    static constexpr Handler reg = cmpxchg_r_r<T>, mem = cmpxchg_m_r<T>;
+};
+template <typename T> struct XaddForms {
+    static constexpr Handler reg = xadd_r_r<T>, mem = xadd_m_r<T>;
+};
+template <template <typename> class Forms> bool select_rm_r(const InsnDesc& d, Insn& rec) {
     if (d.nops < 2 || !is_gpr(d.ops[1])) return false;
     const OperandDesc& dst = d.ops[0];
     rec.r2 = d.ops[1].reg_offset;
@@ -105,9 +97,9 @@ bool select_xadd(const InsnDesc& d, Insn& rec) {
     else if (is_mem(dst)) fill_mem(rec, dst);
     else return false;
     switch (dst.bits) {
-    case 8: rec.fn = reg ? xadd_r_r<uint8_t> : xadd_m_r<uint8_t>; return true;
-    case 16: rec.fn = reg ? xadd_r_r<uint16_t> : xadd_m_r<uint16_t>; return true;
-    case 32: rec.fn = reg ? xadd_r_r<uint32_t> : xadd_m_r<uint32_t>; return true;
+    case 8: rec.fn = reg ? Forms<uint8_t>::reg : Forms<uint8_t>::mem; return true;
+    case 16: rec.fn = reg ? Forms<uint16_t>::reg : Forms<uint16_t>::mem; return true;
+    case 32: rec.fn = reg ? Forms<uint32_t>::reg : Forms<uint32_t>::mem; return true;
     default: return false;
     }
 }
@@ -115,9 +107,9 @@ bool select_xadd(const InsnDesc& d, Insn& rec) {
 }  // namespace
 
 void register_atomic() {
-    register_selector(Mn::CMPXCHG, select_cmpxchg);
+    register_selector(Mn::CMPXCHG, select_rm_r<CmpxchgForms>);
     register_selector(Mn::CMPXCHG8B, select_cmpxchg8b);
-    register_selector(Mn::XADD, select_xadd);
+    register_selector(Mn::XADD, select_rm_r<XaddForms>);
 }
 
 }  // namespace gate386

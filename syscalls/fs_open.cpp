@@ -247,18 +247,24 @@ enum : uint32_t {
 
 long host_fcntl(int fd, uint32_t cmd, const void* arg) { return syscall(SYS_fcntl, fd, cmd, arg); }
 
-// struct flock (32-bit offsets). fs/fcntl.c do_compat_fcntl64: get_compat_flock, the lock call,
-// and for F_GETLK fixup_compat_flock -- a conflicting lock starting beyond 2 GiB is EOVERFLOW,
-// one whose length does not fit is clipped to 2 GiB - 1.
-int32_t fcntl_lock32(Process& p, int fd, uint32_t cmd, uint32_t addr) {
-    GuestFlock g;
-    if (!copy_from_guest(p, addr, g)) return host_result(host_fcntl(fd, cmd, fs_fault_ptr()));
+// A guest struct flock or flock64 as the host's (64-bit offsets either way).
+template <typename G> struct flock host_flock(const G& g) {
     struct flock h{};
     h.l_type = g.l_type;
     h.l_whence = g.l_whence;
     h.l_start = g.l_start;
     h.l_len = g.l_len;
     h.l_pid = g.l_pid;
+    return h;
+}
+
+// struct flock (32-bit offsets). fs/fcntl.c do_compat_fcntl64: get_compat_flock, the lock call,
+// and for F_GETLK fixup_compat_flock -- a conflicting lock starting beyond 2 GiB is EOVERFLOW,
+// one whose length does not fit is clipped to 2 GiB - 1.
+int32_t fcntl_lock32(Process& p, int fd, uint32_t cmd, uint32_t addr) {
+    GuestFlock g;
+    if (!copy_from_guest(p, addr, g)) return host_result(host_fcntl(fd, cmd, fs_fault_ptr()));
+    struct flock h = host_flock(g);
     if (host_fcntl(fd, cmd, &h) < 0) return -errno;
     if (cmd != kFGetlk) return 0;
     if (h.l_start > INT32_MAX) return -EOVERFLOW;
@@ -274,12 +280,7 @@ int32_t fcntl_lock64(Process& p, int fd, uint32_t cmd, uint32_t addr) {
     uint32_t host_cmd = (cmd >= kFGetlk64 && cmd <= kFSetlkw64) ? cmd - kFGetlk64 + kFGetlk : cmd;
     GuestFlock64 g;
     if (!copy_from_guest(p, addr, g)) return host_result(host_fcntl(fd, host_cmd, fs_fault_ptr()));
-    struct flock h{};
-    h.l_type = g.l_type;
-    h.l_whence = g.l_whence;
-    h.l_start = g.l_start;
-    h.l_len = g.l_len;
-    h.l_pid = g.l_pid;
+    struct flock h = host_flock(g);
     if (host_fcntl(fd, host_cmd, &h) < 0) return -errno;
     if (host_cmd != kFGetlk && host_cmd != kFOfdGetlk) return 0;
     g = GuestFlock64{static_cast<int16_t>(h.l_type), static_cast<int16_t>(h.l_whence), h.l_start, h.l_len, h.l_pid};

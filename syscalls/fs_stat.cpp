@@ -121,20 +121,17 @@ int32_t host_stat_at(Process& p, int32_t dirfd, uint32_t path, uint32_t flags, s
     return host_result(syscall(SYS_newfstatat, dirfd, hp, &st, flags));
 }
 
-int32_t sys_stat64(Process& p, const SyscallArgs& a) {
+// stat64/lstat64/fstat64 and the old stat/lstat/fstat differ only in the struct they fill.
+using PutStat = int32_t (*)(Process&, uint32_t, const struct stat&);
+template <PutStat Put, uint32_t Flags> int32_t path_stat(Process& p, const SyscallArgs& a) {
     struct stat st;
-    if (int32_t r = host_stat_at(p, AT_FDCWD, a[0], 0, st)) return r;
-    return put_stat64(p, a[1], st);
+    if (int32_t r = host_stat_at(p, AT_FDCWD, a[0], Flags, st)) return r;
+    return Put(p, a[1], st);
 }
-int32_t sys_lstat64(Process& p, const SyscallArgs& a) {
-    struct stat st;
-    if (int32_t r = host_stat_at(p, AT_FDCWD, a[0], kAtSymlinkNofollow, st)) return r;
-    return put_stat64(p, a[1], st);
-}
-int32_t sys_fstat64(Process& p, const SyscallArgs& a) {
+template <PutStat Put> int32_t fd_stat(Process& p, const SyscallArgs& a) {
     struct stat st;
     if (syscall(SYS_fstat, static_cast<int>(a[0]), &st) < 0) return -errno;
-    return put_stat64(p, a[1], st);
+    return Put(p, a[1], st);
 }
 // fstatat64(dirfd, path, buf, flags): flags (AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH, AT_NO_AUTOMOUNT)
 // are checked by the host; a null path with AT_EMPTY_PATH is the descriptor itself (vfs_fstatat).
@@ -142,22 +139,6 @@ int32_t sys_fstatat64(Process& p, const SyscallArgs& a) {
     struct stat st;
     if (int32_t r = host_stat_at(p, static_cast<int32_t>(a[0]), a[1], a[3], st)) return r;
     return put_stat64(p, a[2], st);
-}
-
-int32_t sys_newstat(Process& p, const SyscallArgs& a) {
-    struct stat st;
-    if (int32_t r = host_stat_at(p, AT_FDCWD, a[0], 0, st)) return r;
-    return put_old_stat(p, a[1], st);
-}
-int32_t sys_newlstat(Process& p, const SyscallArgs& a) {
-    struct stat st;
-    if (int32_t r = host_stat_at(p, AT_FDCWD, a[0], kAtSymlinkNofollow, st)) return r;
-    return put_old_stat(p, a[1], st);
-}
-int32_t sys_newfstat(Process& p, const SyscallArgs& a) {
-    struct stat st;
-    if (syscall(SYS_fstat, static_cast<int>(a[0]), &st) < 0) return -errno;
-    return put_old_stat(p, a[1], st);
 }
 
 // statx(dirfd, path, flags, mask, buf): struct statx is the same on both sides; the host fills a
@@ -282,14 +263,14 @@ int32_t sys_readlinkat(Process& p, const SyscallArgs& a) {
 }  // namespace
 
 void register_fs_stat_syscalls() {
-    register_syscall(195, sys_stat64, "sp");
-    register_syscall(196, sys_lstat64, "sp");
-    register_syscall(197, sys_fstat64, "fp");
+    register_syscall(195, path_stat<put_stat64, 0>, "sp");
+    register_syscall(196, path_stat<put_stat64, kAtSymlinkNofollow>, "sp");
+    register_syscall(197, fd_stat<put_stat64>, "fp");
     register_syscall(300, sys_fstatat64, "dspx");
     register_syscall(383, sys_statx, "dsxxp");
-    register_syscall(106, sys_newstat, "sp");
-    register_syscall(107, sys_newlstat, "sp");
-    register_syscall(108, sys_newfstat, "fp");
+    register_syscall(106, path_stat<put_old_stat, 0>, "sp");
+    register_syscall(107, path_stat<put_old_stat, kAtSymlinkNofollow>, "sp");
+    register_syscall(108, fd_stat<put_old_stat>, "fp");
     register_syscall(33, sys_access, "sx");
     register_syscall(307, sys_faccessat, "dsx");
     register_syscall(439, sys_faccessat2, "dsxx");
