@@ -1,6 +1,7 @@
 // Two-operand integer arithmetic and logic: ADD OR ADC SBB AND SUB XOR CMP TEST, and the one-operand
 // INC DEC NEG NOT (SDM Vol.2). Handlers are templates over (operation × operand form × width).
 #include "cpu/ea_forms.h"
+#include "cpu/fixed_regs.h"
 #include "cpu/flag_liveness.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
@@ -41,22 +42,24 @@ struct Test { static constexpr bool writes = false;
         T r = a & b; if constexpr (F) set_flags_logic(c, r); return r; } };
 
 // Forms: destination first. r = register (byte offset in r1/r2), m = memory, i = immediate.
-template <typename Op, typename T, bool F = true> void alu_r_r(Cpu& c, const Insn& i) {
-    T r = Op::template op<F>(c, get_reg<T>(c, i.r1), get_reg<T>(c, i.r2));
-    if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
+// R says where the register operands are: the record, or constants in a fixed-register twin.
+template <typename Op, typename T, bool F = true, typename R = RegsFromRecord> void alu_r_r(Cpu& c, const Insn& i) {
+    T r = Op::template op<F>(c, get_reg<T>(c, R::r1(i)), get_reg<T>(c, R::r2(i)));
+    if constexpr (Op::writes) set_reg<T>(c, R::r1(i), r);
 }
-template <typename Op, typename T, bool F = true, Ea E = Ea::Full> void alu_r_m(Cpu& c, const Insn& i) {
-    T r = Op::template op<F>(c, get_reg<T>(c, i.r1), load<T>(c, ea<E>(c, i)));
-    if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
+template <typename Op, typename T, bool F = true, Ea E = Ea::Full, typename R = RegsFromRecord>
+void alu_r_m(Cpu& c, const Insn& i) {
+    T r = Op::template op<F>(c, get_reg<T>(c, R::r1(i)), load<T>(c, ea<E, R>(c, i)));
+    if constexpr (Op::writes) set_reg<T>(c, R::r1(i), r);
 }
 template <typename Op, typename T, bool F = true, Ea E = Ea::Full> void alu_m_r(Cpu& c, const Insn& i) {
     uint32_t a = ea<E>(c, i);
     T r = Op::template op<F>(c, load<T>(c, a), get_reg<T>(c, i.r1));
     if constexpr (Op::writes) store<T>(c, a, r);
 }
-template <typename Op, typename T, bool F = true> void alu_r_i(Cpu& c, const Insn& i) {
-    T r = Op::template op<F>(c, get_reg<T>(c, i.r1), T(i.imm));
-    if constexpr (Op::writes) set_reg<T>(c, i.r1, r);
+template <typename Op, typename T, bool F = true, typename R = RegsFromRecord> void alu_r_i(Cpu& c, const Insn& i) {
+    T r = Op::template op<F>(c, get_reg<T>(c, R::r1(i)), T(i.imm));
+    if constexpr (Op::writes) set_reg<T>(c, R::r1(i), r);
 }
 template <typename Op, typename T, bool F = true, Ea E = Ea::Full> void alu_m_i(Cpu& c, const Insn& i) {
     uint32_t a = ea<E>(c, i);
@@ -130,8 +133,8 @@ struct DecOp { template <bool F, typename T> static T op(Cpu& c, T a) { return F
 struct NegOp { template <bool F, typename T> static T op(Cpu& c, T a) { return F ? do_neg(c, a) : T(0 - a); } };
 struct NotOp { template <bool, typename T> static T op(Cpu&, T a) { return T(~a); } };  // no flags
 
-template <typename Op, typename T, bool F = true> void unary_r(Cpu& c, const Insn& i) {
-    set_reg<T>(c, i.r1, Op::template op<F>(c, get_reg<T>(c, i.r1)));
+template <typename Op, typename T, bool F = true, typename R = RegsFromRecord> void unary_r(Cpu& c, const Insn& i) {
+    set_reg<T>(c, R::r1(i), Op::template op<F>(c, get_reg<T>(c, R::r1(i))));
 }
 template <typename Op, typename T, bool F = true> void unary_m(Cpu& c, const Insn& i) {
     uint32_t a = effective_address(c, i);
@@ -163,8 +166,8 @@ template <typename Op, typename T, bool F> void register_base_disp_forms() {
 template <typename Op, typename T> void register_twins() {
     register_base_disp_forms<Op, T, true>();
     register_base_disp_forms<Op, T, false>();
-    register_threaded_handlers<alu_r_r<Op, T>, alu_r_r<Op, T, false>, alu_r_m<Op, T>, alu_r_m<Op, T, false>,
-                               alu_m_r<Op, T>, alu_m_r<Op, T, false>, alu_r_i<Op, T>, alu_r_i<Op, T, false>,
+    register_pure_handlers<alu_r_r<Op, T>, alu_r_r<Op, T, false>, alu_r_i<Op, T>, alu_r_i<Op, T, false>>();
+    register_threaded_handlers<alu_r_m<Op, T>, alu_r_m<Op, T, false>, alu_m_r<Op, T>, alu_m_r<Op, T, false>,
                                alu_m_i<Op, T>, alu_m_i<Op, T, false>>();
     register_flagless_twin(alu_r_r<Op, T>, alu_r_r<Op, T, false>);
     register_flagless_twin(alu_r_m<Op, T>, alu_r_m<Op, T, false>);
@@ -178,7 +181,8 @@ template <typename Op> void register_twins_all_widths() {
     register_twins<Op, uint32_t>();
 }
 template <typename Op, typename T> void register_unary_twins() {
-    register_threaded_handlers<unary_r<Op, T>, unary_r<Op, T, false>, unary_m<Op, T>, unary_m<Op, T, false>>();
+    register_pure_handlers<unary_r<Op, T>, unary_r<Op, T, false>>();
+    register_threaded_handlers<unary_m<Op, T>, unary_m<Op, T, false>>();
     register_flagless_twin(unary_r<Op, T>, unary_r<Op, T, false>);
     register_flagless_twin(unary_m<Op, T>, unary_m<Op, T, false>);
 }
@@ -186,6 +190,36 @@ template <typename Op> void register_unary_twins_all_widths() {
     register_unary_twins<Op, uint8_t>();
     register_unary_twins<Op, uint16_t>();
     register_unary_twins<Op, uint32_t>();
+}
+
+// The 32-bit register forms as Forms for their fixed-register twins (cpu/fixed_regs.h).
+template <typename Op, bool F> struct AluRR {
+    template <typename R> static constexpr Handler fn = alu_r_r<Op, uint32_t, F, R>;
+};
+template <typename Op, bool F> struct AluRI {
+    template <typename R> static constexpr Handler fn = alu_r_i<Op, uint32_t, F, R>;
+};
+template <typename Op, bool F> struct AluRStack {
+    template <typename R> static constexpr Handler fn = alu_r_m<Op, uint32_t, F, Ea::BaseDisp, R>;
+};
+template <typename Op, bool F> struct UnaryR {
+    template <typename R> static constexpr Handler fn = unary_r<Op, uint32_t, F, R>;
+};
+
+// The operations common in hot loops; CMP and TEST without flags do nothing and are not twinned.
+void register_fixed_register_twins() {
+    register_two_reg_twins<AluRR<Add, true>, AluRR<Add, false>, AluRR<Sub, true>, AluRR<Sub, false>,
+                           AluRR<And, true>, AluRR<And, false>, AluRR<Or, true>, AluRR<Or, false>,
+                           AluRR<Xor, true>, AluRR<Xor, false>, AluRR<Cmp, true>, AluRR<Test, true>>();
+    register_one_reg_twins<AluRI<Add, true>, AluRI<Add, false>, AluRI<Sub, true>, AluRI<Sub, false>,
+                           AluRI<And, true>, AluRI<And, false>, AluRI<Or, true>, AluRI<Or, false>,
+                           AluRI<Xor, true>, AluRI<Xor, false>, AluRI<Cmp, true>, AluRI<Test, true>,
+                           UnaryR<IncOp, true>, UnaryR<IncOp, false>, UnaryR<DecOp, true>,
+                           UnaryR<DecOp, false>, UnaryR<NotOp, true>>();
+    register_esp_base_twins<AluRStack<Add, true>, AluRStack<Add, false>, AluRStack<Sub, true>,
+                            AluRStack<Sub, false>, AluRStack<And, true>, AluRStack<And, false>,
+                            AluRStack<Or, true>, AluRStack<Or, false>, AluRStack<Xor, true>,
+                            AluRStack<Xor, false>, AluRStack<Cmp, true>>();
 }
 
 }  // namespace
@@ -203,7 +237,7 @@ void register_alu() {
     register_unary_twins_all_widths<IncOp>();
     register_unary_twins_all_widths<DecOp>();
     register_unary_twins_all_widths<NegOp>();
-    register_threaded_handlers<alu_zero_r<uint8_t>, alu_zero_r<uint8_t, false>, alu_zero_r<uint16_t>,
+    register_pure_handlers<alu_zero_r<uint8_t>, alu_zero_r<uint8_t, false>, alu_zero_r<uint16_t>,
                                alu_zero_r<uint16_t, false>, alu_zero_r<uint32_t>, alu_zero_r<uint32_t, false>>();
     register_flagless_twin(alu_zero_r<uint8_t>, alu_zero_r<uint8_t, false>);
     register_flagless_twin(alu_zero_r<uint16_t>, alu_zero_r<uint16_t, false>);
@@ -220,9 +254,10 @@ void register_alu() {
     register_selector(Mn::INC, select_unary<IncOp>);
     register_selector(Mn::DEC, select_unary<DecOp>);
     register_selector(Mn::NEG, select_unary<NegOp>);
-    register_threaded_handlers<unary_r<NotOp, uint8_t>, unary_r<NotOp, uint16_t>, unary_r<NotOp, uint32_t>,
-                               unary_m<NotOp, uint8_t>, unary_m<NotOp, uint16_t>, unary_m<NotOp, uint32_t>>();
+    register_pure_handlers<unary_r<NotOp, uint8_t>, unary_r<NotOp, uint16_t>, unary_r<NotOp, uint32_t>>();
+    register_threaded_handlers<unary_m<NotOp, uint8_t>, unary_m<NotOp, uint16_t>, unary_m<NotOp, uint32_t>>();
     register_selector(Mn::NOT, select_unary<NotOp>);
+    register_fixed_register_twins();
 }
 
 }  // namespace gate386

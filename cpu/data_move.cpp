@@ -3,6 +3,7 @@
 #include <initializer_list>
 
 #include "cpu/ea_forms.h"
+#include "cpu/fixed_regs.h"
 #include "cpu/threading.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
@@ -12,9 +13,16 @@ namespace gate386 {
 
 namespace {
 
-template <typename T> void mov_r_r(Cpu& c, const Insn& i) { set_reg<T>(c, i.r1, get_reg<T>(c, i.r2)); }
-template <typename T, Ea E = Ea::Full> void mov_r_m(Cpu& c, const Insn& i) { set_reg<T>(c, i.r1, load<T>(c, ea<E>(c, i))); }
-template <typename T, Ea E = Ea::Full> void mov_m_r(Cpu& c, const Insn& i) { store<T>(c, ea<E>(c, i), get_reg<T>(c, i.r1)); }
+// R says where the register operands are: the record, or constants in a fixed-register twin.
+template <typename T, typename R = RegsFromRecord> void mov_r_r(Cpu& c, const Insn& i) {
+    set_reg<T>(c, R::r1(i), get_reg<T>(c, R::r2(i)));
+}
+template <typename T, Ea E = Ea::Full, typename R = RegsFromRecord> void mov_r_m(Cpu& c, const Insn& i) {
+    set_reg<T>(c, R::r1(i), load<T>(c, ea<E, R>(c, i)));
+}
+template <typename T, Ea E = Ea::Full, typename R = RegsFromRecord> void mov_m_r(Cpu& c, const Insn& i) {
+    store<T>(c, ea<E, R>(c, i), get_reg<T>(c, R::r1(i)));
+}
 template <typename T> void mov_r_i(Cpu& c, const Insn& i) { set_reg<T>(c, i.r1, T(i.imm)); }
 template <typename T, Ea E = Ea::Full> void mov_m_i(Cpu& c, const Insn& i) { store<T>(c, ea<E>(c, i), T(i.imm)); }
 
@@ -220,21 +228,28 @@ template <Sreg S> bool select_load_far(const InsnDesc& d, Insn& rec) {
 
 bool select_fixed(Handler h, Insn& rec) { rec.fn = h; return true; }
 
+// The 32-bit moves as Forms for their fixed-register twins (cpu/fixed_regs.h).
+struct MovRR { template <typename R> static constexpr Handler fn = mov_r_r<uint32_t, R>; };
+struct MovRStack { template <typename R> static constexpr Handler fn = mov_r_m<uint32_t, Ea::BaseDisp, R>; };
+struct MovStackR { template <typename R> static constexpr Handler fn = mov_m_r<uint32_t, Ea::BaseDisp, R>; };
+
 }  // namespace
 
 template <Cond... Cs> void register_threaded_conditionals() {
-    register_threaded_handlers<cmov_r_r<Cs, uint32_t>..., cmov_r_m<Cs, uint32_t>..., cmov_r_r<Cs, uint16_t>...,
-                               cmov_r_m<Cs, uint16_t>..., setcc_r<Cs>..., setcc_m<Cs>...>();
+    register_pure_handlers<cmov_r_r<Cs, uint32_t>..., cmov_r_r<Cs, uint16_t>..., setcc_r<Cs>...>();
+    register_threaded_handlers<cmov_r_m<Cs, uint32_t>..., cmov_r_m<Cs, uint16_t>..., setcc_m<Cs>...>();
 }
 template <typename T> void register_threaded_moves() {
-    register_threaded_handlers<mov_r_r<T>, mov_r_m<T>, mov_m_r<T>, mov_r_i<T>, mov_m_i<T>, mov_r_m<T, Ea::BaseDisp>,
+    register_pure_handlers<mov_r_r<T>, mov_r_i<T>>();
+    register_threaded_handlers<mov_r_m<T>, mov_m_r<T>, mov_m_i<T>, mov_r_m<T, Ea::BaseDisp>,
                                mov_m_r<T, Ea::BaseDisp>, mov_m_i<T, Ea::BaseDisp>>();
     register_base_disp_twin(mov_r_m<T>, mov_r_m<T, Ea::BaseDisp>);
     register_base_disp_twin(mov_m_r<T>, mov_m_r<T, Ea::BaseDisp>);
     register_base_disp_twin(mov_m_i<T>, mov_m_i<T, Ea::BaseDisp>);
 }
 template <typename D, typename S, bool Signed> void register_movx_forms() {
-    register_threaded_handlers<movx_r_r<D, S, Signed>, movx_r_m<D, S, Signed>, movx_r_m<D, S, Signed, Ea::BaseDisp>>();
+    register_pure_handlers<movx_r_r<D, S, Signed>>();
+    register_threaded_handlers<movx_r_m<D, S, Signed>, movx_r_m<D, S, Signed, Ea::BaseDisp>>();
     register_base_disp_twin(movx_r_m<D, S, Signed>, movx_r_m<D, S, Signed, Ea::BaseDisp>);
 }
 
@@ -248,7 +263,9 @@ void register_data_move() {
     register_movx_forms<uint32_t, uint16_t, true>();
     register_movx_forms<uint16_t, uint8_t, false>();
     register_movx_forms<uint16_t, uint8_t, true>();
-    register_threaded_handlers<xchg_r_r<uint32_t>, bswap_r, nop, cwde, cdq, lea_r<uint16_t>, lea_r<uint32_t>>();
+    register_pure_handlers<xchg_r_r<uint32_t>, bswap_r, nop, cwde, cdq, lea_r<uint16_t>, lea_r<uint32_t>>();
+    register_two_reg_twins<MovRR>();
+    register_esp_base_twins<MovRStack, MovStackR>();
     register_threaded_conditionals<kO, kNO, kB, kNB, kZ, kNZ, kBE, kNBE, kS, kNS, kP, kNP, kL, kNL, kLE, kNLE>();
     register_selector(Mn::MOV, select_mov);
     register_selector(Mn::MOVZX, select_movx<false>);

@@ -6,7 +6,8 @@ namespace gate386 {
 
 namespace {
 
-constexpr uint8_t kAll = 0x3f, kCF = 1;
+// Bit order CF PF AF ZF SF OF, as in EFLAGS (SDM Vol.1 3.4.3.1) with the gaps closed.
+constexpr uint8_t kAll = 0x3f, kCF = 1, kOF = 0x20;
 
 std::unordered_map<Handler, Handler>& twins() {
     static std::unordered_map<Handler, Handler> m;
@@ -39,8 +40,22 @@ FlagEffect flag_effect(Mn mn) {
     }
 }
 
+// A shift or rotate by an immediate count: the count is known at decode time. A masked count of 0
+// touches no flag. Otherwise SHL/SHR/SAR write all six (AF as this host does, cpu/shift.cpp) and
+// ROL/ROR write CF and OF only, keeping SF ZF AF PF of the instruction before them, so those
+// flags stay live through a rotate. RCL/RCR read CF and keep the default (read all).
+static bool immediate_shift_effect(const InsnDesc& d, FlagEffect& e) {
+    bool rotate = d.mn == Mn::ROL || d.mn == Mn::ROR;
+    bool shift = d.mn == Mn::SHL || d.mn == Mn::SHR || d.mn == Mn::SAR;
+    if ((!rotate && !shift) || d.nops != 2 || !is_imm(d.ops[1])) return false;
+    if ((d.ops[1].imm & 31) == 0) e = {0, 0};
+    else e = {0, rotate ? static_cast<uint8_t>(kCF | kOF) : kAll};
+    return true;
+}
+
 FlagEffect flag_effect(const InsnDesc& d) {
     FlagEffect e = flag_effect(d.mn);
+    immediate_shift_effect(d, e);
     if (d.mn != Mn::LEA && d.mn != Mn::NOP)
         for (unsigned k = 0; k < d.nops; k++)
             if (is_mem(d.ops[k])) e.reads = kAll;

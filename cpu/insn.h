@@ -59,12 +59,26 @@ inline uint32_t effective_address(const Cpu& c, const Insn& i) {
     return i.disp + c.m_regs[i.base] + (c.m_regs[i.index] << i.scale) + c.m_seg_base[i.seg];
 }
 
+// Where a handler finds its register operands: the record's fields, or constants in the
+// fixed-register twins of the hot 32-bit forms (cpu/fixed_regs.h), which spare the loads of the
+// operand fields. Offsets are byte offsets into Cpu::m_regs; the base is a Gpr index.
+struct RegsFromRecord {
+    static uint8_t r1(const Insn& i) { return i.r1; }
+    static uint8_t r2(const Insn& i) { return i.r2; }
+    static uint8_t base(const Insn& i) { return i.base; }
+};
+template <uint8_t R1, uint8_t R2, uint8_t Base = kEsp> struct FixedRegs {
+    static constexpr uint8_t r1(const Insn&) { return R1; }
+    static constexpr uint8_t r2(const Insn&) { return R2; }
+    static constexpr uint8_t base(const Insn&) { return Base; }
+};
+
 // Most memory operands are a base register plus a displacement in a flat segment (no index, no
 // %fs/%gs): the hot memory handlers have a twin for that form that reads neither the index
 // register nor a segment base, swapped in at decode time (cpu/ea_forms.h).
 enum class Ea : uint8_t { Full, BaseDisp };
-template <Ea E> inline uint32_t ea(const Cpu& c, const Insn& i) {
-    if constexpr (E == Ea::BaseDisp) return i.disp + c.m_regs[i.base];
+template <Ea E, typename R = RegsFromRecord> inline uint32_t ea(const Cpu& c, const Insn& i) {
+    if constexpr (E == Ea::BaseDisp) return i.disp + c.m_regs[R::base(i)];
     else return effective_address(c, i);
 }
 

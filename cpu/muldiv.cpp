@@ -183,7 +183,8 @@ bool select_imul(const InsnDesc& d, Insn& rec) {
 }  // namespace
 
 void register_muldiv() {
-    register_threaded_handlers<imul_r_r<uint32_t>, imul_r_m<uint32_t>, imul_r_r_i<uint32_t>, imul_r_m_i<uint32_t>,
+    register_pure_handlers<imul_r_r<uint32_t>, imul_r_r_i<uint32_t>>();
+    register_threaded_handlers<imul_r_m<uint32_t>, imul_r_m_i<uint32_t>,
                                mul_r<uint32_t>, mul_m<uint32_t>, imul_r<uint32_t>, imul_m<uint32_t>>();
     register_selector(Mn::MUL, OneOp<H_mul_r, H_mul_m>::select);
     register_selector(Mn::IMUL, select_imul);

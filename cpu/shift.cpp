@@ -15,6 +15,8 @@
 #include <bit>
 
 #include "cpu/threading.h"
+#include "cpu/fixed_regs.h"
+#include "cpu/flag_liveness.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
 
@@ -37,7 +39,9 @@ inline void set_rotate_flags(Cpu& c, uint32_t cf, uint32_t cf_xor_of) {
 
 // Operations: `n` is the count already masked to 5 bits and non-zero (a zero count is filtered out
 // by the form, because it must leave every flag alone).
+// `value` is the result alone, for the flag-free twins of the register forms (cpu/flag_liveness.h).
 struct Shl {
+    template <typename T> static T value(T a, unsigned n) { return T(uint64_t(a) << n); }
     template <typename T> static T run(Cpu& c, T a, unsigned n) {
         uint64_t w = uint64_t(a) << n;   // bit W of w is the last bit shifted out (0 past W)
         T r = T(w);
@@ -46,6 +50,7 @@ struct Shl {
     }
 };
 struct Shr {
+    template <typename T> static T value(T a, unsigned n) { return T(uint32_t(a) >> n); }
     template <typename T> static T run(Cpu& c, T a, unsigned n) {
         uint32_t cf = (uint32_t(a) >> (n - 1)) & 1;
         T r = T(uint32_t(a) >> n);
@@ -54,6 +59,7 @@ struct Shr {
     }
 };
 struct Sar {
+    template <typename T> static T value(T a, unsigned n) { return T(int32_t(sign_extend(a)) >> n); }
     template <typename T> static T run(Cpu& c, T a, unsigned n) {
         int32_t s = int32_t(sign_extend(a));
         uint32_t cf = uint32_t(s >> (n - 1)) & 1;   // past the width: the sign bit
@@ -63,6 +69,7 @@ struct Sar {
     }
 };
 struct Rol {
+    template <typename T> static T value(T a, unsigned n) { return std::rotl(a, int(n & (kBits<T> - 1))); }
     template <typename T> static T run(Cpu& c, T a, unsigned n) {
         // A count that is a non-zero multiple of the width leaves the value but still sets CF.
         T r = std::rotl(a, int(n & (kBits<T> - 1)));
@@ -71,6 +78,7 @@ struct Rol {
     }
 };
 struct Ror {
+    template <typename T> static T value(T a, unsigned n) { return std::rotr(a, int(n & (kBits<T> - 1))); }
     template <typename T> static T run(Cpu& c, T a, unsigned n) {
         T r = std::rotr(a, int(n & (kBits<T> - 1)));
         set_rotate_flags(c, msb(r), msb2(r));   // CF = MSB, OF = MSB ^ (MSB-1)
@@ -121,8 +129,9 @@ template <typename Op, typename T> void sh_m_cl(Cpu& c, const Insn& i) {
     store<T>(c, a, Op::run(c, v, n));
 }
 // imm forms: the selector masked the count and routed a zero count to the no-op forms.
-template <typename Op, typename T> void sh_r_i(Cpu& c, const Insn& i) {
-    set_reg<T>(c, i.r1, Op::run(c, get_reg<T>(c, i.r1), i.imm));
+template <typename Op, typename T, bool Flags = true, typename R = RegsFromRecord> void sh_r_i(Cpu& c, const Insn& i) {
+    if constexpr (Flags) set_reg<T>(c, R::r1(i), Op::run(c, get_reg<T>(c, R::r1(i)), i.imm));
+    else set_reg<T>(c, R::r1(i), Op::template value<T>(get_reg<T>(c, R::r1(i)), i.imm));
 }
 template <typename Op, typename T> void sh_m_i(Cpu& c, const Insn& i) {
     uint32_t a = effective_address(c, i);
@@ -264,15 +273,29 @@ template <typename Op> bool select_shd(const InsnDesc& d, Insn& rec) {
     }
 }
 
+// The 32-bit immediate forms as Forms for their fixed-register twins (cpu/fixed_regs.h).
+template <typename Op, bool F> struct ShiftRI {
+    template <typename R> static constexpr Handler fn = sh_r_i<Op, uint32_t, F, R>;
+};
+
 }  // namespace
 
 template <typename Op, typename T> void register_threaded_shift() {
-    register_threaded_handlers<sh_r_i<Op, T>, sh_r_cl<Op, T>, sh_m_i<Op, T>, sh_m_cl<Op, T>>();
+    register_pure_handlers<sh_r_i<Op, T>, sh_r_cl<Op, T>>();
+    register_threaded_handlers<sh_m_i<Op, T>, sh_m_cl<Op, T>>();
+}
+template <typename Op, typename T> void register_flagless_shift() {
+    register_pure_handlers<sh_r_i<Op, T, false>>();
+    register_flagless_twin(sh_r_i<Op, T>, sh_r_i<Op, T, false>);
+    if constexpr (sizeof(T) == 4) register_one_reg_twins<ShiftRI<Op, true>, ShiftRI<Op, false>>();
 }
 template <typename... Ops> void register_threaded_shifts() {
     (register_threaded_shift<Ops, uint8_t>(), ...);
     (register_threaded_shift<Ops, uint16_t>(), ...);
     (register_threaded_shift<Ops, uint32_t>(), ...);
+    (register_flagless_shift<Ops, uint8_t>(), ...);
+    (register_flagless_shift<Ops, uint16_t>(), ...);
+    (register_flagless_shift<Ops, uint32_t>(), ...);
 }
 
 void register_shift() {

@@ -7,8 +7,15 @@ namespace gate386 {
 
 namespace {
 
-std::unordered_map<Handler, Handler>& threaded_forms() {
-    static std::unordered_map<Handler, Handler> m;
+struct Registered {
+    ThreadedForms forms{};
+    bool pure = false;
+    FixedShape shape = FixedShape::TwoRegs;
+    const ThreadedForms* fixed = nullptr;   // fixed-register twins, when registered
+};
+
+std::unordered_map<Handler, Registered>& registry() {
+    static std::unordered_map<Handler, Registered> m;
     return m;
 }
 std::unordered_map<Handler, Handler>& plain_forms() {
@@ -16,18 +23,60 @@ std::unordered_map<Handler, Handler>& plain_forms() {
     return m;
 }
 
+// Register byte offset -> slot 0..7 for a 32-bit register (EAX = 0, ECX = 4, ...); -1 otherwise.
+int slot32(uint8_t offset) { return offset % 4 == 0 && offset < 32 ? offset / 4 : -1; }
+
+// The entry of the fixed-register table for this record, or null when its operands do not fit.
+const ThreadedForms* fixed_forms_for(const Registered& r, const Insn& i) {
+    if (!r.fixed) return nullptr;
+    int a = slot32(i.r1);
+    if (a < 0) return nullptr;
+    switch (r.shape) {
+    case FixedShape::TwoRegs: {
+        int b = slot32(i.r2);
+        return b < 0 ? nullptr : &r.fixed[a * 8 + b];
+    }
+    case FixedShape::OneReg: return &r.fixed[a];
+    case FixedShape::OneRegEspBase: return i.base == kEsp ? &r.fixed[a] : nullptr;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
-void register_threaded(Handler plain, Handler threaded_form) {
-    threaded_forms()[plain] = threaded_form;
-    plain_forms()[threaded_form] = plain;
+void register_threaded(Handler plain, ThreadedForms forms, bool pure) {
+    Registered& r = registry()[plain];
+    r.forms = forms;
+    r.pure = pure;
+    plain_forms()[forms.named] = plain;
+    plain_forms()[forms.quiet] = plain;
+}
+
+void register_fixed_register_forms(Handler plain, FixedShape shape, const ThreadedForms* table) {
+    Registered& r = registry()[plain];
+    r.shape = shape;
+    r.fixed = table;
+    size_t n = shape == FixedShape::TwoRegs ? 64 : 8;
+    for (size_t k = 0; k < n; k++) {
+        plain_forms()[table[k].named] = plain;
+        plain_forms()[table[k].quiet] = plain;
+    }
 }
 
 void thread_records(Insn* records, size_t count) {
-    const auto& forms = threaded_forms();
+    const auto& reg = registry();
     for (size_t k = 0; k + 1 < count; k++) {
-        auto it = forms.find(records[k].fn);
-        if (it != forms.end()) records[k].fn = it->second;
+        auto it = reg.find(records[k].fn);
+        if (it == reg.end() || !it->second.forms.named) continue;
+        // records[k + 1] still holds its plain handler: this loop only rewrites records behind it.
+        bool next_pure = false;
+        if (k + 2 < count) {
+            auto next = reg.find(records[k + 1].fn);
+            next_pure = next != reg.end() && next->second.pure;
+        }
+        const ThreadedForms* fixed = fixed_forms_for(it->second, records[k]);
+        const ThreadedForms& forms = fixed ? *fixed : it->second.forms;
+        records[k].fn = next_pure ? forms.quiet : forms.named;
     }
 }
 

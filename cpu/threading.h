@@ -4,12 +4,18 @@
 // indirect jump learns its usual successor, which predicts far better than the loop's single
 // indirect call site.
 //
-// A family registers the threaded form of a handler with register_threaded_handlers<...>(); the
-// decoder swaps it in for every record but a block's last (that one returns to the loop). A chain
+// A family registers the threaded forms of a handler with register_threaded_handlers<...>(); the
+// decoder swaps one in for every record but a block's last (that one returns to the loop). A chain
 // stops at the first record without a threaded form, and the run loop goes on after the record
 // Cpu::m_cur names, so any mix of threaded and plain records runs in order.
+//
+// Cpu::m_cur must name the running record whenever that record can fault (its EIP is the fault's)
+// and whenever control goes back to the loop. A handler that touches only registers can do neither:
+// families register those as `pure`, and the record before a pure one jumps on without storing
+// m_cur (the quiet form), which saves a store on most records of register-heavy code.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include "cpu/insn.h"
 
 namespace gate386 {
@@ -23,9 +29,30 @@ template <Handler H> void threaded(Cpu& c, const Insn& i) {
     c.m_cur = n;
     n->fn(c, *n);
 }
+// The same without naming the next record: only in front of a pure record that is not the last.
+template <Handler H> void threaded_quiet(Cpu& c, const Insn& i) {
+    H(c, i);
+    const Insn* n = &i + 1;
+    n->fn(c, *n);
+}
 
-void register_threaded(Handler plain, Handler threaded_form);
-template <Handler... Hs> void register_threaded_handlers() { (register_threaded(Hs, threaded<Hs>), ...); }
+struct ThreadedForms {
+    Handler named;   // threaded<H>
+    Handler quiet;   // threaded_quiet<H>
+};
+template <Handler H> constexpr ThreadedForms kThreadedForms{threaded<H>, threaded_quiet<H>};
+
+void register_threaded(Handler plain, ThreadedForms forms, bool pure);
+template <Handler... Hs> void register_threaded_handlers() { (register_threaded(Hs, kThreadedForms<Hs>, false), ...); }
+// Handlers that read and write only registers and the lazy flags: they never fault.
+template <Handler... Hs> void register_pure_handlers() { (register_threaded(Hs, kThreadedForms<Hs>, true), ...); }
+
+// Fixed-register twins: the threaded forms of one handler instantiated for every combination of
+// its 32-bit register operands, so that operand offsets are constants instead of record fields
+// (cpu/fixed_regs.h). The table holds 64 entries indexed by slot(r1) * 8 + slot(r2), or 8 entries
+// indexed by slot(r1) (for a memory form: with %esp as the base).
+enum class FixedShape : uint8_t { TwoRegs, OneReg, OneRegEspBase };
+void register_fixed_register_forms(Handler plain, FixedShape shape, const ThreadedForms* table);
 
 // Gives every record but the last its threaded form, where one exists.
 void thread_records(Insn* records, size_t count);
