@@ -75,3 +75,36 @@ TEST_CASE("flags stay live across a memory access that may fault and across an I
     free_block(ref);
     free_block(b);
 }
+
+TEST_CASE("an immediate rotate writes only CF and OF; an immediate shift writes all; a zero count none") {
+    GuestMemory m;
+    REQUIRE(m.map(0x08048000, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC, true, false, -1, 0) == 0x08048000);
+    // add %ebx,%eax ; jne .   (the reference: the add keeps its flags)
+    DecodedBlock* ref = decode_bytes(m, {0x01, 0xd8, 0x75, 0xfe});
+    // add %ebx,%eax ; rol $3,%ecx ; jne .   (ZF comes through the rotate from the add)
+    DecodedBlock* through_rotate = decode_bytes(m, {0x01, 0xd8, 0xc1, 0xc1, 0x03, 0x75, 0xfe});
+    // add %ebx,%eax ; shl $3,%ecx ; jne .   (the shift's ZF: the add's flags are dead)
+    DecodedBlock* shifted = decode_bytes(m, {0x01, 0xd8, 0xc1, 0xe1, 0x03, 0x75, 0xfe});
+    // add %ebx,%eax ; shl $0,%ecx ; jne .   (count 0 touches no flag)
+    DecodedBlock* zero_count = decode_bytes(m, {0x01, 0xd8, 0xc1, 0xe1, 0x00, 0x75, 0xfe});
+    // rol $3,%ecx ; cmp %ecx,%eax ; jne .   and   rol $3,%ecx ; jb .   (CF of the rotate dead / read)
+    DecodedBlock* rotate_dead = decode_bytes(m, {0xc1, 0xc1, 0x03, 0x39, 0xc8, 0x75, 0xfe});
+    DecodedBlock* rotate_live = decode_bytes(m, {0xc1, 0xc1, 0x03, 0x72, 0xfe});
+    for (DecodedBlock* b : {ref, through_rotate, shifted, zero_count, rotate_dead, rotate_live}) REQUIRE(b);
+    Handler keeps = unthreaded(ref->insns[0].fn);
+    CHECK((unthreaded(through_rotate->insns[0].fn) == keeps));
+    CHECK((unthreaded(shifted->insns[0].fn) != keeps));
+    CHECK((unthreaded(zero_count->insns[0].fn) == keeps));
+    CHECK((unthreaded(rotate_dead->insns[0].fn) != unthreaded(rotate_live->insns[0].fn)));
+
+    // The flag-free rotate computes the same value, and the add's ZF survives it.
+    Cpu c;
+    c.m_mem = m.base();
+    c.m_regs[kEax] = 0xffffffff;
+    c.m_regs[kEbx] = 1;
+    c.m_regs[kEcx] = 0x80000001;
+    run(c, through_rotate);
+    CHECK(c.m_regs[kEcx] == 0x0000000c);
+    CHECK(flag_zf(c));
+    for (DecodedBlock* b : {ref, through_rotate, shifted, zero_count, rotate_dead, rotate_live}) free_block(b);
+}

@@ -2,11 +2,16 @@
 // but the last jump straight to their successor, a chain run from the first record gives the same
 // state as the records run one by one, and single records can always be run on their own.
 #include <doctest.h>
+#include <csetjmp>
+#include <csignal>
 #include <cstring>
+#include <set>
+#include <vector>
 #include <sys/mman.h>
 
 #include "core/guest_memory.h"
 #include "cpu/decoder.h"
+#include "cpu/flags.h"
 #include "cpu/threading.h"
 
 using namespace gate386;
@@ -87,4 +92,129 @@ TEST_CASE("a chain run from the first record equals the records run one at a tim
     CHECK(stored == ebx);
     CHECK(single.c.m_regs[kEbx] == (((ebx << 3) | (ebx >> 29)) ^ uint32_t(5 * 7 + 1)));
     free_block(b);
+}
+
+// ---- Quiet threaded forms and fixed-register twins (threading.h, fixed_regs.h) ----
+
+namespace {
+
+// Runs `code` (which ends in `jmp .`) as one chain and record by record; both must agree on the
+// registers, the arithmetic flags and the data page. Returns the decoded block's handlers.
+std::vector<Handler> check_chain_equals_single(const std::vector<uint8_t>& code) {
+    Rig chained, single;
+    std::memcpy(chained.m.host(kCode), code.data(), code.size());
+    std::memcpy(single.m.host(kCode), code.data(), code.size());
+    DecodeFailure f;
+    DecodedBlock* b = decode_block(chained.m, kCode, f);
+    REQUIRE(b);
+    for (Rig* r : {&chained, &single}) {
+        r->seed();
+        r->c.m_regs[kEsp] = kData + 16;
+        set_arith_flags(r->c, kFlagCF | kFlagZF);
+    }
+    chained.c.m_cur = &b->insns[0];
+    b->insns[0].fn(chained.c, b->insns[0]);
+    CHECK(bool(chained.c.m_cur == &b->insns[b->count - 1]));
+    for (uint32_t k = 0; k < b->count; k++) {
+        single.c.m_cur = &b->insns[k];
+        unthreaded(b->insns[k].fn)(single.c, b->insns[k]);
+    }
+    for (unsigned reg = 0; reg < 8; reg++) {
+        CAPTURE(reg);
+        CHECK(chained.c.m_regs[reg] == single.c.m_regs[reg]);
+    }
+    CHECK(read_arith_flags(chained.c) == read_arith_flags(single.c));
+    CHECK(std::memcmp(chained.m.host(kData), single.m.host(kData), 64) == 0);
+    std::vector<Handler> fns;
+    for (uint32_t k = 0; k < b->count; k++) fns.push_back(b->insns[k].fn);
+    free_block(b);
+    return fns;
+}
+
+std::vector<uint8_t> with_tail(std::vector<uint8_t> code, std::initializer_list<uint8_t> tail) {
+    code.insert(code.end(), tail);
+    return code;
+}
+constexpr std::initializer_list<uint8_t> kLiveTail = {0x90, 0xeb, 0xfe};          // nop ; jmp .
+constexpr std::initializer_list<uint8_t> kDeadTail = {0x85, 0xc9, 0xeb, 0xfe};    // test %ecx,%ecx ; jmp .
+
+}  // namespace
+
+TEST_CASE("the record in front of a register-only record has its own (quiet) threaded form") {
+    Rig r;
+    // add %ebx,%eax ; mov %ecx,%edx ; jmp .      and      add %ebx,%eax ; mov (%esi),%edx ; jmp .
+    DecodedBlock* pure_next = r.decode({0x01, 0xd8, 0x89, 0xca, 0xeb, 0xfe});
+    REQUIRE(pure_next);
+    DecodedBlock* memory_next = r.decode({0x01, 0xd8, 0x8b, 0x16, 0xeb, 0xfe});
+    REQUIRE(memory_next);
+    CHECK(bool(pure_next->insns[0].fn != memory_next->insns[0].fn));
+    CHECK(bool(unthreaded(pure_next->insns[0].fn) == unthreaded(memory_next->insns[0].fn)));
+    free_block(pure_next);
+    free_block(memory_next);
+}
+
+TEST_CASE("a fault after quiet records names the faulting record") {
+    Rig r;
+    // add %ebx,%eax ; rol $3,%edx ; xor %ecx,%ecx ; div %ecx ; jmp .   (divide by zero: #DE)
+    DecodedBlock* b = r.decode({0x01, 0xd8, 0xc1, 0xc2, 0x03, 0x31, 0xc9, 0xf7, 0xf1, 0xeb, 0xfe});
+    REQUIRE(b);
+    REQUIRE(b->count == 5);
+    r.seed();
+    r.c.m_cur = &b->insns[0];
+    if (sigsetjmp(r.c.m_fault_jmp, 0) == 0) {
+        b->insns[0].fn(r.c, b->insns[0]);
+        FAIL("div by zero did not fault");
+    }
+    CHECK(r.c.m_fault.signo == SIGFPE);
+    CHECK(r.c.m_fault.eip == kCode + 7);
+    CHECK(bool(r.c.m_cur == &b->insns[3]));
+    free_block(b);
+}
+
+TEST_CASE("fixed-register twins: every register pair of mov and the ALU operations, flags live and dead") {
+    const uint8_t ops[] = {0x89 /*mov*/, 0x01 /*add*/, 0x29 /*sub*/, 0x21 /*and*/, 0x09 /*or*/,
+                           0x31 /*xor*/, 0x39 /*cmp*/, 0x85 /*test*/};
+    for (uint8_t op : ops) {
+        for (auto tail : {kLiveTail, kDeadTail}) {
+            std::set<Handler> distinct;
+            for (uint8_t dst = 0; dst < 8; dst++) {
+                for (uint8_t src = 0; src < 8; src++) {
+                    if ((op == 0x29 || op == 0x31) && dst == src) continue;   // the zeroing idioms
+                    CAPTURE(int(op));
+                    CAPTURE(int(dst));
+                    CAPTURE(int(src));
+                    uint8_t modrm = uint8_t(0xc0 | src << 3 | dst);
+                    distinct.insert(check_chain_equals_single(with_tail({op, modrm}, tail))[0]);
+                }
+            }
+            // One handler per pair, not one shared by all: the twins are in use. (CMP and TEST
+            // with dead flags do nothing and have no twins.)
+            bool no_effect = (op == 0x39 || op == 0x85) && tail.begin() == kDeadTail.begin();
+            if (!no_effect) CHECK(distinct.size() >= 56);
+        }
+    }
+}
+
+TEST_CASE("fixed-register twins: one-register forms and %esp-based stack slots") {
+    std::vector<std::vector<uint8_t>> forms;
+    for (uint8_t r = 0; r < 8; r++) {
+        for (uint8_t ext : {0, 1, 4, 5, 7}) forms.push_back({0xc1, uint8_t(0xc0 | ext << 3 | r), 7});  // rol ror shl shr sar $7
+        forms.push_back({0x83, uint8_t(0xc0 | r), 0x35});          // add $0x35
+        forms.push_back({0x83, uint8_t(0xe8 | r), 0x35});          // sub $0x35
+        forms.push_back({0x81, uint8_t(0xf0 | r), 0x78, 0x56, 0x34, 0x12});   // xor $0x12345678
+        forms.push_back({uint8_t(0x40 | r)});                      // inc
+        forms.push_back({uint8_t(0x48 | r)});                      // dec
+        forms.push_back({0xf7, uint8_t(0xd0 | r)});                // not
+        forms.push_back({0x8b, uint8_t(0x44 | r << 3), 0x24, 0x08});   // mov 8(%esp),%r
+        forms.push_back({0x89, uint8_t(0x44 | r << 3), 0x24, 0x0c});   // mov %r,12(%esp)
+        forms.push_back({0x03, uint8_t(0x44 | r << 3), 0x24, 0x04});   // add 4(%esp),%r
+        forms.push_back({0x33, uint8_t(0x44 | r << 3), 0x24, 0x14});   // xor 20(%esp),%r
+    }
+    for (const auto& f : forms) {
+        for (auto tail : {kLiveTail, kDeadTail}) {
+            CAPTURE(int(f[0]));
+            CAPTURE(int(f.size() > 1 ? f[1] : 0));
+            check_chain_equals_single(with_tail(f, tail));
+        }
+    }
 }
