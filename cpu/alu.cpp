@@ -199,7 +199,7 @@ template <typename Op, bool F> struct AluRR {
 template <typename Op, bool F> struct AluRI {
     template <typename R> static constexpr Handler fn = alu_r_i<Op, uint32_t, F, R>;
 };
-template <typename Op, bool F> struct AluRStack {
+template <typename Op, bool F> struct AluRMem {
     template <typename R> static constexpr Handler fn = alu_r_m<Op, uint32_t, F, Ea::BaseDisp, R>;
 };
 template <typename Op, bool F> struct UnaryR {
@@ -216,10 +216,10 @@ void register_fixed_register_twins() {
                            AluRI<Xor, true>, AluRI<Xor, false>, AluRI<Cmp, true>, AluRI<Test, true>,
                            UnaryR<IncOp, true>, UnaryR<IncOp, false>, UnaryR<DecOp, true>,
                            UnaryR<DecOp, false>, UnaryR<NotOp, true>>();
-    register_esp_base_twins<AluRStack<Add, true>, AluRStack<Add, false>, AluRStack<Sub, true>,
-                            AluRStack<Sub, false>, AluRStack<And, true>, AluRStack<And, false>,
-                            AluRStack<Or, true>, AluRStack<Or, false>, AluRStack<Xor, true>,
-                            AluRStack<Xor, false>, AluRStack<Cmp, true>>();
+    register_reg_base_twins<AluRMem<Add, true>, AluRMem<Add, false>, AluRMem<Sub, true>,
+                            AluRMem<Sub, false>, AluRMem<And, true>, AluRMem<And, false>,
+                            AluRMem<Or, true>, AluRMem<Or, false>, AluRMem<Xor, true>,
+                            AluRMem<Xor, false>, AluRMem<Cmp, true>>();
 }
 
 }  // namespace

@@ -230,8 +230,8 @@ bool select_fixed(Handler h, Insn& rec) { rec.fn = h; return true; }
 
 // The 32-bit moves as Forms for their fixed-register twins (cpu/fixed_regs.h).
 struct MovRR { template <typename R> static constexpr Handler fn = mov_r_r<uint32_t, R>; };
-struct MovRStack { template <typename R> static constexpr Handler fn = mov_r_m<uint32_t, Ea::BaseDisp, R>; };
-struct MovStackR { template <typename R> static constexpr Handler fn = mov_m_r<uint32_t, Ea::BaseDisp, R>; };
+struct MovRMem { template <typename R> static constexpr Handler fn = mov_r_m<uint32_t, Ea::BaseDisp, R>; };
+struct MovMemR { template <typename R> static constexpr Handler fn = mov_m_r<uint32_t, Ea::BaseDisp, R>; };
 
 }  // namespace
 
@@ -265,7 +265,7 @@ void register_data_move() {
     register_movx_forms<uint16_t, uint8_t, true>();
     register_pure_handlers<xchg_r_r<uint32_t>, bswap_r, nop, cwde, cdq, lea_r<uint16_t>, lea_r<uint32_t>>();
     register_two_reg_twins<MovRR>();
-    register_esp_base_twins<MovRStack, MovStackR>();
+    register_reg_base_twins<MovRMem, MovMemR>();
     register_threaded_conditionals<kO, kNO, kB, kNB, kZ, kNZ, kBE, kNBE, kS, kNS, kP, kNP, kL, kNL, kLE, kNLE>();
     register_selector(Mn::MOV, select_mov);
     register_selector(Mn::MOVZX, select_movx<false>);

@@ -21,10 +21,15 @@ constexpr std::array<ThreadedForms, sizeof...(K)> two_reg_table(std::index_seque
 }
 template <typename Form, size_t... K>
 constexpr std::array<ThreadedForms, sizeof...(K)> one_reg_table(std::index_sequence<K...>) {
-    return {kThreadedForms<Form::template fn<FixedRegs<uint8_t(K * 4), 0, kEsp>>>...};
+    return {kThreadedForms<Form::template fn<FixedRegs<uint8_t(K * 4), 0>>>...};
+}
+template <typename Form, size_t... K>
+constexpr std::array<ThreadedForms, sizeof...(K)> reg_base_table(std::index_sequence<K...>) {
+    return {kThreadedForms<Form::template fn<FixedRegs<uint8_t(K / 8 * 4), 0, uint8_t(K % 8)>>>...};
 }
 template <typename Form> inline constexpr auto kTwoRegTable = two_reg_table<Form>(std::make_index_sequence<64>{});
 template <typename Form> inline constexpr auto kOneRegTable = one_reg_table<Form>(std::make_index_sequence<8>{});
+template <typename Form> inline constexpr auto kRegBaseTable = reg_base_table<Form>(std::make_index_sequence<64>{});
 
 // r1 and r2 both registers: 64 twins each.
 template <typename... Forms> void register_two_reg_twins() {
@@ -36,11 +41,11 @@ template <typename... Forms> void register_one_reg_twins() {
     (register_fixed_register_forms(Forms::template fn<RegsFromRecord>, FixedShape::OneReg,
                                    kOneRegTable<Forms>.data()), ...);
 }
-// r1 a register and a base+displacement memory operand based on %esp (stack slots, where i386
-// code keeps what does not fit in its registers): 8 twins each.
-template <typename... Forms> void register_esp_base_twins() {
-    (register_fixed_register_forms(Forms::template fn<RegsFromRecord>, FixedShape::OneRegEspBase,
-                                   kOneRegTable<Forms>.data()), ...);
+// r1 a register and a base+displacement memory operand (stack slots and structure fields, where
+// i386 code keeps what does not fit in its registers): 64 twins each.
+template <typename... Forms> void register_reg_base_twins() {
+    (register_fixed_register_forms(Forms::template fn<RegsFromRecord>, FixedShape::RegAndBase,
+                                   kRegBaseTable<Forms>.data()), ...);
 }
 
 }  // namespace gate386

@@ -67,7 +67,7 @@ struct RegsFromRecord {
     static uint8_t r2(const Insn& i) { return i.r2; }
     static uint8_t base(const Insn& i) { return i.base; }
 };
-template <uint8_t R1, uint8_t R2, uint8_t Base = kEsp> struct FixedRegs {
+template <uint8_t R1, uint8_t R2, uint8_t Base = kZeroReg> struct FixedRegs {
     static constexpr uint8_t r1(const Insn&) { return R1; }
     static constexpr uint8_t r2(const Insn&) { return R2; }
     static constexpr uint8_t base(const Insn&) { return Base; }

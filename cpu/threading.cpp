@@ -37,7 +37,7 @@ const ThreadedForms* fixed_forms_for(const Registered& r, const Insn& i) {
         return b < 0 ? nullptr : &r.fixed[a * 8 + b];
     }
     case FixedShape::OneReg: return &r.fixed[a];
-    case FixedShape::OneRegEspBase: return i.base == kEsp ? &r.fixed[a] : nullptr;
+    case FixedShape::RegAndBase: return i.base < kZeroReg ? &r.fixed[a * 8 + i.base] : nullptr;
     }
     return nullptr;
 }
@@ -56,7 +56,7 @@ void register_fixed_register_forms(Handler plain, FixedShape shape, const Thread
     Registered& r = registry()[plain];
     r.shape = shape;
     r.fixed = table;
-    size_t n = shape == FixedShape::TwoRegs ? 64 : 8;
+    size_t n = shape == FixedShape::OneReg ? 8 : 64;
     for (size_t k = 0; k < n; k++) {
         plain_forms()[table[k].named] = plain;
         plain_forms()[table[k].quiet] = plain;

@@ -49,9 +49,9 @@ template <Handler... Hs> void register_pure_handlers() { (register_threaded(Hs, 
 
 // Fixed-register twins: the threaded forms of one handler instantiated for every combination of
 // its 32-bit register operands, so that operand offsets are constants instead of record fields
-// (cpu/fixed_regs.h). The table holds 64 entries indexed by slot(r1) * 8 + slot(r2), or 8 entries
-// indexed by slot(r1) (for a memory form: with %esp as the base).
-enum class FixedShape : uint8_t { TwoRegs, OneReg, OneRegEspBase };
+// (cpu/fixed_regs.h). The table holds 64 entries indexed by slot(r1) * 8 + slot(r2) (TwoRegs) or
+// slot(r1) * 8 + base (RegAndBase, a base+displacement memory form), or 8 indexed by slot(r1).
+enum class FixedShape : uint8_t { TwoRegs, OneReg, RegAndBase };
 void register_fixed_register_forms(Handler plain, FixedShape shape, const ThreadedForms* table);
 
 // Gives every record but the last its threaded form, where one exists.
