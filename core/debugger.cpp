@@ -546,6 +546,7 @@ void Debugger::execute(bool single) {
     // finish counts calls and returns: a block ends with its only call or return.
     if (m_run.mode == Mode::Finish) m_exec.last_kind = classify(b->insns[b->guest_insns - 1].eip);
     c.m_block = b;
+    c.m_chain_hops = 0;   // one block at a time: a block's exit must not enter the next (threading.h)
     c.m_icount += b->guest_insns;
     *b->cost_sink += b->user_cost;
     p.stats.blocks_executed++;

@@ -32,9 +32,16 @@ Process::Process(const Options& o) : opts(o), identity(default_cpu_identity()) {
 // out of run_process so that the sigsetjmp frame does not pin the hot loop's state to the stack.
 // With Accounting, each block also adds its modelled cost and counts itself: only a run whose
 // model clock or statistics someone can see pays for that (ARCHITECTURE.md, hot path 7).
-template <bool Accounting> [[gnu::noinline]] void run_blocks(Process& p, Cpu& c) {
+// Without Accounting, a block's exit may also enter the next block itself (threading.h,
+// exits_block): up to kChainHops blocks per trip through this loop; m_cur and m_block then say
+// where the chain stopped.
+constexpr uint32_t kChainHops = 64;
+
+template <bool Accounting> void run_blocks_loop(Process& p, Cpu& c) {
     DecodedBlock* prev = nullptr;
     BlockCache& cache = p.cache;
+    c.m_code_epoch = cache.epoch_address();
+    c.m_dirty_count = &p.mem.m_dirty_count;
     for (;;) {
         // One test per block for all between-block work: code pages written (an overflow of the
         // dirty list implies a full count) and Cpu::m_attention (a signal for the guest, TF).
@@ -68,16 +75,21 @@ template <bool Accounting> [[gnu::noinline]] void run_blocks(Process& p, Cpu& c)
             *b->cost_sink += b->user_cost;   // modelled user cycles, priced at decode time
             p.stats.blocks_executed++;
         }
+        if constexpr (!Accounting) c.m_chain_hops = kChainHops;
         const Insn* i = b->insns;
-        const Insn* end = i + b->count;
         do {   // a threaded record runs on through its successors (cpu/threading.h)
             c.m_cur = i;
             i->fn(c, *i);
             i = c.m_cur + 1;
-        } while (i != end);
+        } while (i != c.m_block->insns + c.m_block->count);
         if (c.m_event != CpuEvent::None) return;
-        prev = b;
+        prev = c.m_block;
     }
+}
+
+template <bool Accounting> [[gnu::noinline]] void run_blocks(Process& p, Cpu& c) {
+    run_blocks_loop<Accounting>(p, c);
+    c.m_chain_hops = 0;   // only this loop chains: the debugger and single steps run block by block
 }
 
 // Who can see the modelled clock: --stats, --strace (its cost notes), --rdtsc=model, compare's

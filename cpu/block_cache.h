@@ -30,6 +30,7 @@ public:
     void invalidate_page(uint32_t page);
     void invalidate_all();
     uint32_t epoch() const { return m_epoch; }
+    const uint32_t* epoch_address() const { return &m_epoch; }   // read by chained block exits
     uint64_t blocks_decoded() const { return m_decoded; }
     uint64_t invalidations() const { return m_invalidated; }
 

@@ -1,7 +1,9 @@
 // Control transfer: JMP Jcc CALL RET LOOP/LOOPE/LOOPNE JECXZ/JCXZ (SDM Vol.2). Each of these ends
 // its block, so each sets m_eip: taken targets are absolute (decoded), fall-through is imm2.
+#include "cpu/exceptions.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
+#include "cpu/threading.h"
 
 namespace gate386 {
 
@@ -98,9 +100,16 @@ bool select_jecxz(const InsnDesc& d, Insn& rec) {
     return true;
 }
 
+template <Cond... Cs> void register_jcc_exits() { register_block_exits<jcc<Cs>...>(); }
+
 }  // namespace
 
 void register_control() {
+    // The 32-bit forms, and the fall-through record of a block cut short, enter the next block
+    // themselves when it is chained (threading.h).
+    register_block_exits<jmp_rel, jmp_r, jmp_m, call_rel, call_r, call_m, ret, ret_imm, loop<0, false>,
+                         loop<1, false>, loop<2, false>, jecxz, insn_continue_at>();
+    register_jcc_exits<kO, kNO, kB, kNB, kZ, kNZ, kBE, kNBE, kS, kNS, kP, kNP, kL, kNL, kLE, kNLE>();
     register_selector(Mn::JMP, select_jmp);
     register_selector(Mn::CALL, select_call);
     register_selector(Mn::RET, select_ret);

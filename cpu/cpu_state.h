@@ -71,6 +71,13 @@ struct Cpu {
     uint64_t m_icount = 0;          // instructions retired (per block, corrected on faults)
     uint64_t m_tsc_offset = 0;
 
+    // Block chaining (threading.h, exits_block): how many more blocks a block's exit may enter
+    // itself before control goes back to the run loop (0: none; only the plain run loop sets it),
+    // and what the loop's between-block test reads: the block cache's epoch and the SMC dirty count.
+    uint32_t m_chain_hops = 0;
+    const uint32_t* m_code_epoch = nullptr;
+    const volatile uint32_t* m_dirty_count = nullptr;
+
     CpuEvent m_event = CpuEvent::None;
     // Set asynchronously (host signal handler) or by POPF; read once per block by the run loop
     // together with the SMC dirty count. Changed only through __atomic builtins (one instruction,

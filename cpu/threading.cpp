@@ -18,6 +18,10 @@ std::unordered_map<Handler, Registered>& registry() {
     static std::unordered_map<Handler, Registered> m;
     return m;
 }
+std::unordered_map<Handler, Handler>& exit_forms() {
+    static std::unordered_map<Handler, Handler> m;
+    return m;
+}
 std::unordered_map<Handler, Handler>& plain_forms() {
     static std::unordered_map<Handler, Handler> m;
     return m;
@@ -63,7 +67,16 @@ void register_fixed_register_forms(Handler plain, FixedShape shape, const Thread
     }
 }
 
+void register_block_exit(Handler plain, Handler exit_form) {
+    exit_forms()[plain] = exit_form;
+    plain_forms()[exit_form] = plain;
+}
+
 void thread_records(Insn* records, size_t count) {
+    if (count > 0) {
+        auto exit = exit_forms().find(records[count - 1].fn);
+        if (exit != exit_forms().end()) records[count - 1].fn = exit->second;
+    }
     const auto& reg = registry();
     for (size_t k = 0; k + 1 < count; k++) {
         auto it = reg.find(records[k].fn);

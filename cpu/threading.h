@@ -36,6 +36,35 @@ template <Handler H> void threaded_quiet(Cpu& c, const Insn& i) {
     n->fn(c, *n);
 }
 
+// Block chaining: the last record of a block that ends in a jump, call or return hands over to the
+// next block itself when the run loop would only have looked up the same successor: the block's
+// successor cache (DecodedBlock::succ, filled by the loop) knows the new EIP, the cache epoch is
+// unchanged, no code page was written and nothing wants attention (the loop's between-block test,
+// core/run_loop.cpp). It counts the block's instructions as the loop does. Anything else returns
+// to the loop, as does every m_chain_hops-th block, which bounds the host stack where the compiler
+// does not turn the calls into jumps.
+inline const Insn* chained_successor(Cpu& c) {
+    if (c.m_chain_hops == 0) return nullptr;
+    if (*c.m_dirty_count | __atomic_load_n(&c.m_attention, __ATOMIC_RELAXED)) return nullptr;
+    DecodedBlock* b = c.m_block;
+    if (b->epoch != *c.m_code_epoch) return nullptr;
+    uint32_t eip = c.m_eip;
+    DecodedBlock* n = b->succ_eip[0] == eip ? b->succ[0] : b->succ_eip[1] == eip ? b->succ[1] : nullptr;
+    if (!n) return nullptr;
+    c.m_chain_hops--;
+    c.m_block = n;
+    c.m_icount += n->guest_insns;
+    c.m_cur = n->insns;
+    return n->insns;
+}
+// H (a jump, call or return that never raises a CpuEvent), then the next block when chained.
+template <Handler H> void exits_block(Cpu& c, const Insn& i) {
+    H(c, i);
+    if (const Insn* first = chained_successor(c)) first->fn(c, *first);
+}
+void register_block_exit(Handler plain, Handler exit_form);
+template <Handler... Hs> void register_block_exits() { (register_block_exit(Hs, exits_block<Hs>), ...); }
+
 struct ThreadedForms {
     Handler named;   // threaded<H>
     Handler quiet;   // threaded_quiet<H>
@@ -54,7 +83,8 @@ template <Handler... Hs> void register_pure_handlers() { (register_threaded(Hs, 
 enum class FixedShape : uint8_t { TwoRegs, OneReg, RegAndBase };
 void register_fixed_register_forms(Handler plain, FixedShape shape, const ThreadedForms* table);
 
-// Gives every record but the last its threaded form, where one exists.
+// Gives every record but the last its threaded form, where one exists, and the last its block-exit
+// form, where one exists.
 void thread_records(Insn* records, size_t count);
 
 // The plain handler of a record, threaded or not: what runs one record on its own (single step).

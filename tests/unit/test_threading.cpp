@@ -46,7 +46,7 @@ const std::initializer_list<uint8_t> kProgram = {0x8b, 0x46, 0x08, 0x01, 0xc3, 0
 
 }  // namespace
 
-TEST_CASE("every record but the block's last has a threaded form; the last returns to the loop") {
+TEST_CASE("every record but the block's last has a threaded form; the last has its block-exit form") {
     Rig r;
     DecodedBlock* b = r.decode(kProgram);
     REQUIRE(b);
@@ -55,7 +55,7 @@ TEST_CASE("every record but the block's last has a threaded form; the last retur
         CAPTURE(k);
         CHECK(bool(unthreaded(b->insns[k].fn) != b->insns[k].fn));
     }
-    CHECK(bool(unthreaded(b->insns[6].fn) == b->insns[6].fn));   // jmp: no successor to jump to
+    CHECK(bool(unthreaded(b->insns[6].fn) != b->insns[6].fn));   // jmp: may enter the next block
     free_block(b);
 }
 
@@ -238,5 +238,93 @@ TEST_CASE("fixed-register twins: one-register forms and %esp-based stack slots")
             CAPTURE(int(f.size() > 1 ? f[1] : 0));
             check_chain_equals_single(with_tail(f, tail));
         }
+    }
+}
+
+// ---- Block chaining (threading.h, exits_block) ----
+
+namespace {
+
+// Block A: add %ebx,%eax ; jmp B        Block B (A + 0x20): inc %edi ; jmp A
+struct ChainRig : Rig {
+    DecodedBlock* a = nullptr;
+    DecodedBlock* b = nullptr;
+    uint32_t epoch = 7;
+    volatile uint32_t dirty = 0;
+    ChainRig() {
+        const uint8_t block_a[] = {0x01, 0xd8, 0xeb, 0x1c};
+        const uint8_t block_b[] = {0x47, 0xeb, 0xdd};
+        std::memcpy(m.host(kCode), block_a, sizeof block_a);
+        std::memcpy(m.host(kCode + 0x20), block_b, sizeof block_b);
+        DecodeFailure f;
+        a = decode_block(m, kCode, f);
+        b = decode_block(m, kCode + 0x20, f);
+        REQUIRE(a);
+        REQUIRE(b);
+        a->epoch = b->epoch = epoch;
+        a->succ_eip[0] = kCode + 0x20;   // what the run loop's successor cache would hold
+        a->succ[0] = b;
+        b->succ_eip[1] = kCode;
+        b->succ[1] = a;
+        c.m_code_epoch = &epoch;
+        c.m_dirty_count = &dirty;
+        c.m_regs[kEax] = 100;
+        c.m_regs[kEbx] = 5;
+        c.m_regs[kEdi] = 0;
+    }
+    ~ChainRig() { free_block(a); free_block(b); }
+    // As the run loop starts block A.
+    void run(uint32_t hops) {
+        c.m_chain_hops = hops;
+        c.m_block = a;
+        c.m_icount = a->guest_insns;
+        c.m_cur = &a->insns[0];
+        a->insns[0].fn(c, a->insns[0]);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a block's exit enters the cached successor itself, up to the hop budget") {
+    ChainRig r;
+    r.run(3);   // A, then B, A, B entered by the exits; B's exit finds the budget spent
+    CHECK(r.c.m_regs[kEax] == 110);
+    CHECK(r.c.m_regs[kEdi] == 2);
+    CHECK(r.c.m_eip == kCode);
+    CHECK(r.c.m_chain_hops == 0);
+    CHECK(bool(r.c.m_block == r.b));
+    CHECK(bool(r.c.m_cur == &r.b->insns[r.b->count - 1]));   // where the run loop goes on
+    CHECK(r.c.m_icount == 8);                                // 4 blocks of 2 instructions
+}
+
+TEST_CASE("a block's exit returns to the run loop when the loop has work or must look") {
+    SUBCASE("no budget (the debugger, single steps, accounting runs)") { ChainRig r; r.run(0); CHECK(bool(r.c.m_block == r.a)); CHECK(r.c.m_regs[kEdi] == 0); }
+    SUBCASE("a signal or TF wants attention") {
+        ChainRig r;
+        r.c.m_attention = 1;
+        r.run(3);
+        CHECK(bool(r.c.m_block == r.a));
+        CHECK(r.c.m_regs[kEdi] == 0);
+    }
+    SUBCASE("a code page was written") {
+        ChainRig r;
+        r.dirty = 1;
+        r.run(3);
+        CHECK(bool(r.c.m_block == r.a));
+    }
+    SUBCASE("the cache was invalidated since the successor was recorded") {
+        ChainRig r;
+        r.epoch = 8;
+        r.run(3);
+        CHECK(bool(r.c.m_block == r.a));
+    }
+    SUBCASE("the successor is not cached") {
+        ChainRig r;
+        r.a->succ[0] = nullptr;
+        r.a->succ_eip[0] = 0;
+        r.run(3);
+        CHECK(bool(r.c.m_block == r.a));
+        CHECK(r.c.m_eip == kCode + 0x20);
+        CHECK(r.c.m_icount == 2);
     }
 }
