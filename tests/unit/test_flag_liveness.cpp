@@ -17,6 +17,13 @@ DecodedBlock* decode_bytes(GuestMemory& m, std::initializer_list<uint8_t> bytes)
     DecodeFailure f;
     return decode_block(m, 0x08048000, f);
 }
+// The operands of the add the cases below start with: 0xffffffff + 1 carries out to zero.
+void seed_add_operands(Cpu& c, GuestMemory& m, uint32_t ecx) {
+    c.m_mem = m.base();
+    c.m_regs[kEax] = 0xffffffff;
+    c.m_regs[kEbx] = 1;
+    c.m_regs[kEcx] = ecx;
+}
 void run(Cpu& c, DecodedBlock* b) {
     for (uint32_t k = 0; k < b->count; k++) { c.m_cur = &b->insns[k]; unthreaded(b->insns[k].fn)(c, b->insns[k]); }
 }
@@ -34,10 +41,7 @@ TEST_CASE("an add whose flags a cmp overwrites runs without its flag update, wit
     CHECK((unthreaded(dead->insns[0].fn) != unthreaded(live->insns[0].fn)));
 
     Cpu c;
-    c.m_mem = m.base();
-    c.m_regs[kEax] = 0xffffffff;
-    c.m_regs[kEbx] = 1;
-    c.m_regs[kEcx] = 5;
+    seed_add_operands(c, m, 5);
     run(c, dead);
     CHECK(c.m_regs[kEax] == 0);
     // The flags are the cmp's: 0 - 5 borrows, is negative, not zero.
@@ -46,9 +50,7 @@ TEST_CASE("an add whose flags a cmp overwrites runs without its flag update, wit
     CHECK_FALSE(flag_zf(c));
 
     Cpu d;
-    d.m_mem = m.base();
-    d.m_regs[kEax] = 0xffffffff;
-    d.m_regs[kEbx] = 1;
+    seed_add_operands(d, m, 0);
     run(d, live);
     CHECK(d.m_regs[kEax] == 0);
     CHECK(flag_zf(d));   // the add's own flags: carry out, zero result
@@ -99,10 +101,7 @@ TEST_CASE("an immediate rotate writes only CF and OF; an immediate shift writes 
 
     // The flag-free rotate computes the same value, and the add's ZF survives it.
     Cpu c;
-    c.m_mem = m.base();
-    c.m_regs[kEax] = 0xffffffff;
-    c.m_regs[kEbx] = 1;
-    c.m_regs[kEcx] = 0x80000001;
+    seed_add_operands(c, m, 0x80000001);
     run(c, through_rotate);
     CHECK(c.m_regs[kEcx] == 0x0000000c);
     CHECK(flag_zf(c));

@@ -44,6 +44,24 @@ struct Rig {
 const std::initializer_list<uint8_t> kProgram = {0x8b, 0x46, 0x08, 0x01, 0xc3, 0x89, 0x5e, 0x10, 0xc1, 0xc3, 0x03,
                                                 0x0f, 0xb6, 0x54, 0x0e, 0x02, 0x31, 0xd3, 0xeb, 0xfe};
 
+// Runs block `b` as one chain on `chained` and record by record on `single` (both decoded from
+// the same bytes); both must end with the same registers, arithmetic flags and data page.
+void compare_chain_with_single(Rig& chained, Rig& single, DecodedBlock* b) {
+    chained.c.m_cur = &b->insns[0];
+    b->insns[0].fn(chained.c, b->insns[0]);   // runs on through the whole block
+    CHECK(bool(chained.c.m_cur == &b->insns[b->count - 1]));
+    for (uint32_t k = 0; k < b->count; k++) {
+        single.c.m_cur = &b->insns[k];
+        unthreaded(b->insns[k].fn)(single.c, b->insns[k]);
+    }
+    for (unsigned reg = 0; reg < 8; reg++) {
+        CAPTURE(reg);
+        CHECK(chained.c.m_regs[reg] == single.c.m_regs[reg]);
+    }
+    CHECK(read_arith_flags(chained.c) == read_arith_flags(single.c));
+    CHECK(std::memcmp(chained.m.host(kData), single.m.host(kData), 64) == 0);
+}
+
 }  // namespace
 
 TEST_CASE("every record but the block's last has a threaded form; the last has its block-exit form") {
@@ -67,21 +85,8 @@ TEST_CASE("a chain run from the first record equals the records run one at a tim
     single.decode(kProgram);
     single.seed();
     single.c.m_regs[kEcx] = chained.c.m_regs[kEcx] = 3;   // index 3: movzbl reads byte 5
-
-    chained.c.m_cur = &b->insns[0];
-    b->insns[0].fn(chained.c, b->insns[0]);   // runs on through the whole block
-    CHECK(bool(chained.c.m_cur == &b->insns[b->count - 1]));
-
-    for (uint32_t k = 0; k < b->count; k++) {
-        single.c.m_cur = &b->insns[k];
-        unthreaded(b->insns[k].fn)(single.c, b->insns[k]);
-    }
-    for (unsigned reg = 0; reg < 8; reg++) {
-        CAPTURE(reg);
-        CHECK(chained.c.m_regs[reg] == single.c.m_regs[reg]);
-    }
+    compare_chain_with_single(chained, single, b);
     CHECK(chained.c.m_eip == kCode + 18);
-    CHECK(std::memcmp(chained.m.host(kData), single.m.host(kData), 64) == 0);
     // The values themselves: eax = dword at +8, ebx = rol(ebx + eax, 3) ^ byte at +5.
     uint32_t d8;
     std::memcpy(&d8, single.m.host(kData + 8), 4);
@@ -114,19 +119,7 @@ std::vector<Handler> check_chain_equals_single(const std::vector<uint8_t>& code,
             for (unsigned reg = 0; reg < 8; reg++) r->c.m_regs[reg] = kData + 4 * reg;
         set_arith_flags(r->c, kFlagCF | kFlagZF);
     }
-    chained.c.m_cur = &b->insns[0];
-    b->insns[0].fn(chained.c, b->insns[0]);
-    CHECK(bool(chained.c.m_cur == &b->insns[b->count - 1]));
-    for (uint32_t k = 0; k < b->count; k++) {
-        single.c.m_cur = &b->insns[k];
-        unthreaded(b->insns[k].fn)(single.c, b->insns[k]);
-    }
-    for (unsigned reg = 0; reg < 8; reg++) {
-        CAPTURE(reg);
-        CHECK(chained.c.m_regs[reg] == single.c.m_regs[reg]);
-    }
-    CHECK(read_arith_flags(chained.c) == read_arith_flags(single.c));
-    CHECK(std::memcmp(chained.m.host(kData), single.m.host(kData), 64) == 0);
+    compare_chain_with_single(chained, single, b);
     std::vector<Handler> fns;
     for (uint32_t k = 0; k < b->count; k++) fns.push_back(b->insns[k].fn);
     free_block(b);
