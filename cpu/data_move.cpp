@@ -7,6 +7,7 @@
 #include "cpu/threading.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
+#include "cpu/moves.h"
 #include "cpu/segments.h"
 
 namespace gate386 {
@@ -234,6 +235,8 @@ struct MovRMem { template <typename R> static constexpr Handler fn = mov_r_m<uin
 struct MovMemR { template <typename R> static constexpr Handler fn = mov_m_r<uint32_t, Ea::BaseDisp, R>; };
 
 }  // namespace
+
+Handler mov32_reg_from_reg() { return mov_r_r<uint32_t>; }
 
 template <Cond... Cs> void register_threaded_conditionals() {
     register_pure_handlers<cmov_r_r<Cs, uint32_t>..., cmov_r_r<Cs, uint16_t>..., setcc_r<Cs>...>();

@@ -28,6 +28,13 @@ constexpr std::array<ThreadedForms, sizeof...(K)> reg_base_table(std::index_sequ
     return {kThreadedForms<Form::template fn<FixedRegs<uint8_t(K / 8 * 4), 0, uint8_t(K % 8)>>>...};
 }
 template <typename Form> inline constexpr auto kTwoRegTable = two_reg_table<Form>(std::make_index_sequence<64>{});
+// The same for fused pairs' handlers (threading.h, kPairForms): specializing them matters as much
+// as fusing, since each instance's closing jump then has few successors to predict.
+template <typename Form, size_t... K>
+constexpr std::array<ThreadedForms, sizeof...(K)> two_reg_pair_table(std::index_sequence<K...>) {
+    return {kPairForms<Form::template fn<FixedRegs<uint8_t(K / 8 * 4), uint8_t(K % 8 * 4)>>>...};
+}
+template <typename Form> inline constexpr auto kTwoRegPairTable = two_reg_pair_table<Form>(std::make_index_sequence<64>{});
 template <typename Form> inline constexpr auto kOneRegTable = one_reg_table<Form>(std::make_index_sequence<8>{});
 template <typename Form> inline constexpr auto kRegBaseTable = reg_base_table<Form>(std::make_index_sequence<64>{});
 

@@ -19,6 +19,7 @@
 #include "cpu/flag_liveness.h"
 #include "cpu/flags.h"
 #include "cpu/insn_desc.h"
+#include "cpu/moves.h"
 
 namespace gate386 {
 
@@ -273,6 +274,29 @@ template <typename Op> bool select_shd(const InsnDesc& d, Insn& rec) {
     }
 }
 
+// Fused pair (threading.h): mov %src,%dst ; <shift or rotate> $n,%dst, the way compilers form a
+// rotated copy (SHA-2's Σ functions are three of them). Fields: the mov's (r1 = dst, r2 = src),
+// and the count in imm, which mov_r_r ignores.
+template <typename Op, bool F, typename R = RegsFromRecord> void copy_then_shift(Cpu& c, const Insn& i) {
+    uint32_t v = get_reg<uint32_t>(c, R::r2(i));
+    if constexpr (F) set_reg<uint32_t>(c, R::r1(i), Op::run(c, v, i.imm));
+    else set_reg<uint32_t>(c, R::r1(i), Op::template value<uint32_t>(v, i.imm));
+}
+// One instantiation per (dst, src), as for the fixed-register twins (fixed_regs.h).
+template <typename Op, bool F> struct CopyThenShift {
+    template <typename R> static constexpr Handler fn = copy_then_shift<Op, F, R>;
+};
+template <typename Op, bool F> const ThreadedForms* fit_copy_then_shift(Insn& mov, const Insn& shift) {
+    if (shift.r1 != mov.r1 || mov.r1 % 4 || mov.r2 % 4) return nullptr;
+    mov.imm = shift.imm;
+    return &kTwoRegPairTable<CopyThenShift<Op, F>>[mov.r1 / 4 * 8 + mov.r2 / 4];
+}
+template <typename Op, bool F> void register_copy_then_shift() {
+    const auto& table = kTwoRegPairTable<CopyThenShift<Op, F>>;
+    for (const ThreadedForms& f : table)
+        register_fused_pair(mov32_reg_from_reg(), sh_r_i<Op, uint32_t, F>, fit_copy_then_shift<Op, F>, {f});
+}
+
 // The 32-bit immediate forms as Forms for their fixed-register twins (cpu/fixed_regs.h).
 template <typename Op, bool F> struct ShiftRI {
     template <typename R> static constexpr Handler fn = sh_r_i<Op, uint32_t, F, R>;
@@ -287,7 +311,11 @@ template <typename Op, typename T> void register_threaded_shift() {
 template <typename Op, typename T> void register_flagless_shift() {
     register_pure_handlers<sh_r_i<Op, T, false>>();
     register_flagless_twin(sh_r_i<Op, T>, sh_r_i<Op, T, false>);
-    if constexpr (sizeof(T) == 4) register_one_reg_twins<ShiftRI<Op, true>, ShiftRI<Op, false>>();
+    if constexpr (sizeof(T) == 4) {
+        register_one_reg_twins<ShiftRI<Op, true>, ShiftRI<Op, false>>();
+        register_copy_then_shift<Op, true>();
+        register_copy_then_shift<Op, false>();
+    }
 }
 template <typename... Ops> void register_threaded_shifts() {
     (register_threaded_shift<Ops, uint8_t>(), ...);

@@ -18,6 +18,22 @@ std::unordered_map<Handler, Registered>& registry() {
     static std::unordered_map<Handler, Registered> m;
     return m;
 }
+
+struct PairKey {
+    Handler first, second;
+    bool operator==(const PairKey&) const = default;
+};
+struct PairKeyHash {
+    size_t operator()(const PairKey& k) const {
+        return std::hash<const void*>()(reinterpret_cast<const void*>(k.first)) * 31 +
+               std::hash<const void*>()(reinterpret_cast<const void*>(k.second));
+    }
+};
+std::unordered_map<PairKey, PairFit, PairKeyHash>& fused_pairs() {
+    static std::unordered_map<PairKey, PairFit, PairKeyHash> m;
+    return m;
+}
+
 std::unordered_map<Handler, Handler>& exit_forms() {
     static std::unordered_map<Handler, Handler> m;
     return m;
@@ -72,21 +88,40 @@ void register_block_exit(Handler plain, Handler exit_form) {
     plain_forms()[exit_form] = plain;
 }
 
+void register_fused_pair(Handler first, Handler second, PairFit fit, std::initializer_list<ThreadedForms> forms) {
+    fused_pairs()[PairKey{first, second}] = fit;
+    for (const ThreadedForms& f : forms) {
+        plain_forms()[f.named] = first;
+        plain_forms()[f.quiet] = first;
+    }
+}
+
 void thread_records(Insn* records, size_t count) {
     if (count > 0) {
         auto exit = exit_forms().find(records[count - 1].fn);
         if (exit != exit_forms().end()) records[count - 1].fn = exit->second;
     }
     const auto& reg = registry();
+    // Whether records[j] runs a pure threaded form (it is not the last record). This loop only
+    // rewrites records behind the one it looks at, so records[j] still holds its plain handler.
+    auto pure_at = [&](size_t j) {
+        if (j + 1 >= count) return false;
+        auto it = reg.find(records[j].fn);
+        return it != reg.end() && it->second.pure;
+    };
     for (size_t k = 0; k + 1 < count; k++) {
+        if (k + 2 < count) {
+            auto pair = fused_pairs().find(PairKey{records[k].fn, records[k + 1].fn});
+            const ThreadedForms* fused = pair == fused_pairs().end() ? nullptr : pair->second(records[k], records[k + 1]);
+            if (fused) {
+                records[k].fn = pure_at(k + 2) ? fused->quiet : fused->named;
+                k++;   // the second record of the pair is jumped over; it keeps its plain handler
+                continue;
+            }
+        }
         auto it = reg.find(records[k].fn);
         if (it == reg.end() || !it->second.forms.named) continue;
-        // records[k + 1] still holds its plain handler: this loop only rewrites records behind it.
-        bool next_pure = false;
-        if (k + 2 < count) {
-            auto next = reg.find(records[k + 1].fn);
-            next_pure = next != reg.end() && next->second.pure;
-        }
+        bool next_pure = pure_at(k + 1);
         const ThreadedForms* fixed = fixed_forms_for(it->second, records[k]);
         const ThreadedForms& forms = fixed ? *fixed : it->second.forms;
         records[k].fn = next_pure ? forms.quiet : forms.named;

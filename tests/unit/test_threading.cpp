@@ -9,6 +9,7 @@
 #include <vector>
 #include <sys/mman.h>
 
+#include "core/block_lookup.h"
 #include "core/guest_memory.h"
 #include "cpu/decoder.h"
 #include "cpu/flags.h"
@@ -320,4 +321,61 @@ TEST_CASE("a block's exit returns to the run loop when the loop has work or must
         CHECK(r.c.m_eip == kCode + 0x20);
         CHECK(r.c.m_icount == 2);
     }
+}
+
+// ---- Fused pairs (threading.h): mov %src,%dst ; shift/rotate $n,%dst ----
+
+TEST_CASE("a register copy and a shift or rotate of the copy run as one fused, register-specialized record") {
+    const uint8_t exts[] = {0 /*rol*/, 1 /*ror*/, 4 /*shl*/, 5 /*shr*/, 7 /*sar*/};
+    for (uint8_t ext : exts) {
+        for (auto tail : {kLiveTail, kDeadTail}) {
+            std::set<Handler> distinct;
+            for (uint8_t dst = 0; dst < 8; dst++) {
+                for (uint8_t src = 0; src < 8; src++) {
+                    CAPTURE(int(ext));
+                    CAPTURE(int(dst));
+                    CAPTURE(int(src));
+                    // mov %src,%dst ; <op> $13,%dst
+                    std::vector<uint8_t> code = {0x89, uint8_t(0xc0 | src << 3 | dst), 0xc1,
+                                                 uint8_t(0xc0 | ext << 3 | dst), 13};
+                    std::vector<Handler> fns = check_chain_equals_single(with_tail(code, tail));
+                    CHECK(bool(unthreaded(fns[1]) == fns[1]));   // jumped over: keeps its plain handler
+                    distinct.insert(fns[0]);
+                }
+            }
+            CHECK(distinct.size() == 64);
+        }
+    }
+}
+
+TEST_CASE("a copy followed by a shift of another register does not fuse") {
+    Rig r;
+    // mov %ecx,%esi ; ror $6,%edx ; jmp .
+    DecodedBlock* b = r.decode({0x89, 0xce, 0xc1, 0xca, 0x06, 0xeb, 0xfe});
+    REQUIRE(b);
+    CHECK(bool(unthreaded(b->insns[1].fn) != b->insns[1].fn));   // the ror has its own threaded form
+    free_block(b);
+}
+
+TEST_CASE("a fault after a fused pair names its own record and retires the pair") {
+    Rig r;
+    // mov %ecx,%esi ; ror $6,%esi ; div %edi ; jmp .   (edi = 0: #DE)
+    DecodedBlock* b = r.decode({0x89, 0xce, 0xc1, 0xce, 0x06, 0xf7, 0xf7, 0xeb, 0xfe});
+    REQUIRE(b);
+    REQUIRE(b->count == 4);
+    r.seed();
+    r.c.m_regs[kEdi] = 0;
+    r.c.m_block = b;
+    r.c.m_icount = b->guest_insns;   // as the run loop counts a block before running it
+    r.c.m_cur = &b->insns[0];
+    if (sigsetjmp(r.c.m_fault_jmp, 0) == 0) {
+        b->insns[0].fn(r.c, b->insns[0]);
+        FAIL("div by zero did not fault");
+    }
+    CHECK(r.c.m_fault.eip == kCode + 5);
+    CHECK(r.c.m_regs[kEsi] == ((r.c.m_regs[kEcx] >> 6) | (r.c.m_regs[kEcx] << 26)));
+    retire_to_faulting_record(r.c);
+    CHECK(r.c.m_icount == 2);   // the mov and the ror retired, the div did not
+    CHECK(r.c.m_eip == kCode + 5);
+    free_block(b);
 }
