@@ -21,19 +21,15 @@
 
 namespace gate386 {
 
-// H, then the next record of the block as a sibling call: GCC turns the call in tail position
-// into an indirect jump (-foptimize-sibling-calls, on at -O2). Where it does not (-O0), the chain
-// nests at most one frame per record of the block, which is bounded by the block length.
-template <Handler H> void threaded(Cpu& c, const Insn& i) {
+// H, then the record Step records on (1: the next; 2: past the second record of a fused pair,
+// below) as a sibling call: GCC turns the call in tail position into an indirect jump
+// (-foptimize-sibling-calls, on at -O2). Where it does not (-O0), the chain nests at most one frame
+// per record of the block, which is bounded by the block length. Named: the form that stores
+// Cpu::m_cur; the quiet one may only run in front of a pure record that is not the block's last.
+template <Handler H, unsigned Step, bool Named> void run_then_jump(Cpu& c, const Insn& i) {
     H(c, i);
-    const Insn* n = &i + 1;
-    c.m_cur = n;
-    n->fn(c, *n);
-}
-// The same without naming the next record: only in front of a pure record that is not the last.
-template <Handler H> void threaded_quiet(Cpu& c, const Insn& i) {
-    H(c, i);
-    const Insn* n = &i + 1;
+    const Insn* n = &i + Step;
+    if constexpr (Named) c.m_cur = n;
     n->fn(c, *n);
 }
 
@@ -67,10 +63,10 @@ void register_block_exit(Handler plain, Handler exit_form);
 template <Handler... Hs> void register_block_exits() { (register_block_exit(Hs, exits_block<Hs>), ...); }
 
 struct ThreadedForms {
-    Handler named;   // threaded<H>
-    Handler quiet;   // threaded_quiet<H>
+    Handler named;   // stores Cpu::m_cur before the jump
+    Handler quiet;   // does not
 };
-template <Handler H> constexpr ThreadedForms kThreadedForms{threaded<H>, threaded_quiet<H>};
+template <Handler H> constexpr ThreadedForms kThreadedForms{run_then_jump<H, 1, true>, run_then_jump<H, 1, false>};
 
 void register_threaded(Handler plain, ThreadedForms forms, bool pure);
 template <Handler... Hs> void register_threaded_handlers() { (register_threaded(Hs, kThreadedForms<Hs>, false), ...); }
@@ -90,18 +86,7 @@ void register_fixed_register_forms(Handler plain, FixedShape shape, const Thread
 // (the retired count and fault EIPs, core/block_lookup.cpp), and a single step runs the first
 // record's own handler alone. A fused handler that can fault in its second instruction names the
 // second record (Cpu::m_cur) before it.
-template <Handler H> void threaded_pair(Cpu& c, const Insn& i) {
-    H(c, i);
-    const Insn* n = &i + 2;
-    c.m_cur = n;
-    n->fn(c, *n);
-}
-template <Handler H> void threaded_pair_quiet(Cpu& c, const Insn& i) {
-    H(c, i);
-    const Insn* n = &i + 2;
-    n->fn(c, *n);
-}
-template <Handler H> constexpr ThreadedForms kPairForms{threaded_pair<H>, threaded_pair_quiet<H>};
+template <Handler H> constexpr ThreadedForms kPairForms{run_then_jump<H, 2, true>, run_then_jump<H, 2, false>};
 // Whether the two records fuse (their registers fit one of the pair's patterns) and with which
 // forms (null: they do not); when they do, copies what the fused handler needs from the second
 // record into fields the first record's own handler ignores.
