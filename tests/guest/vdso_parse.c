@@ -83,11 +83,18 @@ int main(void) {
     for (int clk = 0; clk <= 1; clk++) {
         struct ts32 v, s;
         for (int k = 0; k < 1000; k++) {
-            int r1 = fn(clk, &v);
-            int r2 = syscall(SYS_clock_gettime, clk, &s);
-            long long dv = (long long)v.sec * 1000000000LL + v.nsec, ds = (long long)s.sec * 1000000000LL + s.nsec;
-            long long diff = ds - dv;
-            if (r1 != 0 || r2 != 0 || diff < 0 || diff > 1000000) agree = 0;
+            // The system call comes second, so it may never read an earlier time. It may read a
+            // later one by more than 1 ms only when the process was preempted between the two
+            // reads (a loaded machine): such a pair is measured again, up to 20 times.
+            for (int tries = 0; tries < 20; tries++) {
+                int r1 = fn(clk, &v);
+                int r2 = syscall(SYS_clock_gettime, clk, &s);
+                long long dv = (long long)v.sec * 1000000000LL + v.nsec, ds = (long long)s.sec * 1000000000LL + s.nsec;
+                long long diff = ds - dv;
+                if (r1 != 0 || r2 != 0 || diff < 0) { agree = 0; break; }
+                if (diff <= 1000000) break;
+                if (tries == 19) agree = 0;
+            }
         }
         printf("clock %d: vDSO and system call agree within 1 ms: %s\n", clk, agree ? "yes" : "no");
     }
