@@ -162,6 +162,8 @@ template <typename Op, typename T, bool F> void register_base_disp_forms() {
     register_base_disp_twin(alu_r_m<Op, T, F>, alu_r_m<Op, T, F, Ea::BaseDisp>);
     register_base_disp_twin(alu_m_r<Op, T, F>, alu_m_r<Op, T, F, Ea::BaseDisp>);
     register_base_disp_twin(alu_m_i<Op, T, F>, alu_m_i<Op, T, F, Ea::BaseDisp>);
+    register_threaded_handlers<alu_r_m<Op, T, F, Ea::BaseIndex>>();
+    register_base_index_twin(alu_r_m<Op, T, F>, alu_r_m<Op, T, F, Ea::BaseIndex>);
 }
 template <typename Op, typename T> void register_twins() {
     register_base_disp_forms<Op, T, true>();
@@ -202,6 +204,9 @@ template <typename Op, bool F> struct AluRI {
 template <typename Op, bool F> struct AluRMem {
     template <typename R> static constexpr Handler fn = alu_r_m<Op, uint32_t, F, Ea::BaseDisp, R>;
 };
+template <typename Op, bool F> struct AluRMemIndexed {
+    template <typename R> static constexpr Handler fn = alu_r_m<Op, uint32_t, F, Ea::BaseIndex, R>;
+};
 template <typename Op, bool F> struct UnaryR {
     template <typename R> static constexpr Handler fn = unary_r<Op, uint32_t, F, R>;
 };
@@ -220,6 +225,10 @@ void register_fixed_register_twins() {
                             AluRMem<Sub, false>, AluRMem<And, true>, AluRMem<And, false>,
                             AluRMem<Or, true>, AluRMem<Or, false>, AluRMem<Xor, true>,
                             AluRMem<Xor, false>, AluRMem<Cmp, true>>();
+    register_reg_base_twins<AluRMemIndexed<Add, true>, AluRMemIndexed<Add, false>, AluRMemIndexed<Sub, true>,
+                            AluRMemIndexed<Sub, false>, AluRMemIndexed<And, true>, AluRMemIndexed<And, false>,
+                            AluRMemIndexed<Or, true>, AluRMemIndexed<Or, false>, AluRMemIndexed<Xor, true>,
+                            AluRMemIndexed<Xor, false>, AluRMemIndexed<Cmp, true>>();
 }
 
 }  // namespace

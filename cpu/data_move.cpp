@@ -233,6 +233,8 @@ bool select_fixed(Handler h, Insn& rec) { rec.fn = h; return true; }
 struct MovRR { template <typename R> static constexpr Handler fn = mov_r_r<uint32_t, R>; };
 struct MovRMem { template <typename R> static constexpr Handler fn = mov_r_m<uint32_t, Ea::BaseDisp, R>; };
 struct MovMemR { template <typename R> static constexpr Handler fn = mov_m_r<uint32_t, Ea::BaseDisp, R>; };
+struct MovRMemIndexed { template <typename R> static constexpr Handler fn = mov_r_m<uint32_t, Ea::BaseIndex, R>; };
+struct MovMemIndexedR { template <typename R> static constexpr Handler fn = mov_m_r<uint32_t, Ea::BaseIndex, R>; };
 
 }  // namespace
 
@@ -249,6 +251,9 @@ template <typename T> void register_threaded_moves() {
     register_base_disp_twin(mov_r_m<T>, mov_r_m<T, Ea::BaseDisp>);
     register_base_disp_twin(mov_m_r<T>, mov_m_r<T, Ea::BaseDisp>);
     register_base_disp_twin(mov_m_i<T>, mov_m_i<T, Ea::BaseDisp>);
+    register_threaded_handlers<mov_r_m<T, Ea::BaseIndex>, mov_m_r<T, Ea::BaseIndex>>();
+    register_base_index_twin(mov_r_m<T>, mov_r_m<T, Ea::BaseIndex>);
+    register_base_index_twin(mov_m_r<T>, mov_m_r<T, Ea::BaseIndex>);
 }
 template <typename D, typename S, bool Signed> void register_movx_forms() {
     register_pure_handlers<movx_r_r<D, S, Signed>>();
@@ -268,7 +273,7 @@ void register_data_move() {
     register_movx_forms<uint16_t, uint8_t, true>();
     register_pure_handlers<xchg_r_r<uint32_t>, bswap_r, nop, cwde, cdq, lea_r<uint16_t>, lea_r<uint32_t>>();
     register_two_reg_twins<MovRR>();
-    register_reg_base_twins<MovRMem, MovMemR>();
+    register_reg_base_twins<MovRMem, MovMemR, MovRMemIndexed, MovMemIndexedR>();
     register_threaded_conditionals<kO, kNO, kB, kNB, kZ, kNZ, kBE, kNBE, kS, kNS, kP, kNP, kL, kNL, kLE, kNLE>();
     register_selector(Mn::MOV, select_mov);
     register_selector(Mn::MOVZX, select_movx<false>);

@@ -11,16 +11,21 @@ std::unordered_map<Handler, Handler>& twins() {
     static std::unordered_map<Handler, Handler> m;
     return m;
 }
+std::unordered_map<Handler, Handler>& indexed_twins() {
+    static std::unordered_map<Handler, Handler> m;
+    return m;
+}
 
 }  // namespace
 
 void register_base_disp_twin(Handler full, Handler base_disp) { twins()[full] = base_disp; }
+void register_base_index_twin(Handler full, Handler base_index) { indexed_twins()[full] = base_index; }
 
 void use_base_disp_forms(Insn* records, size_t count) {
-    const auto& t = twins();
     for (size_t k = 0; k < count; k++) {
         Insn& r = records[k];
-        if (r.index != kZeroReg || r.seg != kSegFlat) continue;
+        if (r.seg != kSegFlat) continue;
+        const auto& t = r.index == kZeroReg ? twins() : indexed_twins();
         auto it = t.find(r.fn);
         if (it != t.end()) r.fn = it->second;
     }

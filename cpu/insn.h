@@ -73,12 +73,13 @@ template <uint8_t R1, uint8_t R2, uint8_t Base = kZeroReg> struct FixedRegs {
     static constexpr uint8_t base(const Insn&) { return Base; }
 };
 
-// Most memory operands are a base register plus a displacement in a flat segment (no index, no
-// %fs/%gs): the hot memory handlers have a twin for that form that reads neither the index
-// register nor a segment base, swapped in at decode time (cpu/ea_forms.h).
-enum class Ea : uint8_t { Full, BaseDisp };
+// Most memory operands are in a flat segment (no %fs/%gs), and most of those have no index
+// register: the hot memory handlers have twins for those forms that skip the segment base (and
+// the index), swapped in at decode time (cpu/ea_forms.h).
+enum class Ea : uint8_t { Full, BaseDisp, BaseIndex };
 template <Ea E, typename R = RegsFromRecord> inline uint32_t ea(const Cpu& c, const Insn& i) {
     if constexpr (E == Ea::BaseDisp) return i.disp + c.m_regs[R::base(i)];
+    else if constexpr (E == Ea::BaseIndex) return i.disp + c.m_regs[R::base(i)] + (c.m_regs[i.index] << i.scale);
     else return effective_address(c, i);
 }
 

@@ -106,7 +106,9 @@ namespace {
 
 // Runs `code` (which ends in `jmp .`) as one chain and record by record; both must agree on the
 // registers, the arithmetic flags and the data page. Returns the decoded block's handlers.
-std::vector<Handler> check_chain_equals_single(const std::vector<uint8_t>& code, bool pointers = false) {
+// With pointer_origin, register r holds pointer_origin + 4 * r instead of its seeded value, so that
+// memory operands on any base (and index) register address the data page.
+std::vector<Handler> check_chain_equals_single(const std::vector<uint8_t>& code, uint32_t pointer_origin = 0) {
     Rig chained, single;
     std::memcpy(chained.m.host(kCode), code.data(), code.size());
     std::memcpy(single.m.host(kCode), code.data(), code.size());
@@ -116,8 +118,8 @@ std::vector<Handler> check_chain_equals_single(const std::vector<uint8_t>& code,
     for (Rig* r : {&chained, &single}) {
         r->seed();
         r->c.m_regs[kEsp] = kData + 16;
-        if (pointers)   // every register addresses the data page, for memory operands on any base
-            for (unsigned reg = 0; reg < 8; reg++) r->c.m_regs[reg] = kData + 4 * reg;
+        if (pointer_origin)
+            for (unsigned reg = 0; reg < 8; reg++) r->c.m_regs[reg] = pointer_origin + 4 * reg;
         set_arith_flags(r->c, kFlagCF | kFlagZF);
     }
     compare_chain_with_single(chained, single, b);
@@ -204,7 +206,27 @@ TEST_CASE("fixed-register twins: base+displacement memory forms on every base re
                 std::vector<uint8_t> f = {op, uint8_t(0x40 | reg << 3 | base)};
                 if (base == kEsp) f.push_back(0x24);   // SIB: base %esp, no index
                 f.push_back(0x08);                      // disp8
-                distinct.insert(check_chain_equals_single(with_tail(f, kLiveTail), true)[0]);
+                distinct.insert(check_chain_equals_single(with_tail(f, kLiveTail), kData)[0]);
+            }
+        }
+        CHECK(distinct.size() == 64);
+    }
+}
+
+TEST_CASE("fixed-register twins: indexed memory forms on every base register") {
+    const uint8_t ops[] = {0x8b /*mov m,r*/, 0x89 /*mov r,m*/, 0x03 /*add*/, 0x2b /*sub*/, 0x23 /*and*/,
+                           0x0b /*or*/, 0x33 /*xor*/, 0x3b /*cmp*/};
+    const uint8_t index = kEbp;   // (%base,%ebp,1): base + index lands in the data page
+    for (uint8_t op : ops) {
+        std::set<Handler> distinct;
+        for (uint8_t reg = 0; reg < 8; reg++) {
+            for (uint8_t base = 0; base < 8; base++) {
+                CAPTURE(int(op));
+                CAPTURE(int(reg));
+                CAPTURE(int(base));
+                // op disp8(%base,%ebp,1), %reg : ModRM mod=01 rm=100 (SIB), SIB scale=0 index=ebp base
+                std::vector<uint8_t> f = {op, uint8_t(0x44 | reg << 3), uint8_t(index << 3 | base), 0x04};
+                distinct.insert(check_chain_equals_single(with_tail(f, kLiveTail), kData / 2)[0]);
             }
         }
         CHECK(distinct.size() == 64);
