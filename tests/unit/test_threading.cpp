@@ -193,7 +193,12 @@ TEST_CASE("fixed-register twins: every register pair of mov and the ALU operatio
     }
 }
 
-TEST_CASE("fixed-register twins: base+displacement memory forms on every base register") {
+namespace {
+
+// Every (register, base) combination of mov and the ALU r,m forms, with the memory operand that
+// `operand` encodes after the opcode and ModRM.reg: the chain equals single steps, and each
+// combination runs its own handler.
+template <typename Encode> void check_memory_twins(Encode operand, uint32_t pointer_origin) {
     const uint8_t ops[] = {0x8b /*mov m,r*/, 0x89 /*mov r,m*/, 0x03 /*add*/, 0x2b /*sub*/, 0x23 /*and*/,
                            0x0b /*or*/, 0x33 /*xor*/, 0x3b /*cmp*/};
     for (uint8_t op : ops) {
@@ -203,34 +208,32 @@ TEST_CASE("fixed-register twins: base+displacement memory forms on every base re
                 CAPTURE(int(op));
                 CAPTURE(int(reg));
                 CAPTURE(int(base));
-                std::vector<uint8_t> f = {op, uint8_t(0x40 | reg << 3 | base)};
-                if (base == kEsp) f.push_back(0x24);   // SIB: base %esp, no index
-                f.push_back(0x08);                      // disp8
-                distinct.insert(check_chain_equals_single(with_tail(f, kLiveTail), kData)[0]);
+                std::vector<uint8_t> f = operand(reg, base);
+                f.insert(f.begin(), op);
+                distinct.insert(check_chain_equals_single(with_tail(f, kLiveTail), pointer_origin)[0]);
             }
         }
         CHECK(distinct.size() == 64);
     }
 }
 
+}  // namespace
+
+TEST_CASE("fixed-register twins: base+displacement memory forms on every base register") {
+    check_memory_twins([](uint8_t reg, uint8_t base) {
+        std::vector<uint8_t> f = {uint8_t(0x40 | reg << 3 | base)};   // mod=01: disp8(%base)
+        if (base == kEsp) f.push_back(0x24);                           // SIB: base %esp, no index
+        f.push_back(0x08);
+        return f;
+    }, kData);
+}
+
 TEST_CASE("fixed-register twins: indexed memory forms on every base register") {
-    const uint8_t ops[] = {0x8b /*mov m,r*/, 0x89 /*mov r,m*/, 0x03 /*add*/, 0x2b /*sub*/, 0x23 /*and*/,
-                           0x0b /*or*/, 0x33 /*xor*/, 0x3b /*cmp*/};
-    const uint8_t index = kEbp;   // (%base,%ebp,1): base + index lands in the data page
-    for (uint8_t op : ops) {
-        std::set<Handler> distinct;
-        for (uint8_t reg = 0; reg < 8; reg++) {
-            for (uint8_t base = 0; base < 8; base++) {
-                CAPTURE(int(op));
-                CAPTURE(int(reg));
-                CAPTURE(int(base));
-                // op disp8(%base,%ebp,1), %reg : ModRM mod=01 rm=100 (SIB), SIB scale=0 index=ebp base
-                std::vector<uint8_t> f = {op, uint8_t(0x44 | reg << 3), uint8_t(index << 3 | base), 0x04};
-                distinct.insert(check_chain_equals_single(with_tail(f, kLiveTail), kData / 2)[0]);
-            }
-        }
-        CHECK(distinct.size() == 64);
-    }
+    // 4(%base,%ebp,1): ModRM mod=01 rm=100 (SIB), SIB scale=0 index=%ebp; with every register at
+    // kData/2 + 4 * r, base + index lands in the data page.
+    check_memory_twins([](uint8_t reg, uint8_t base) {
+        return std::vector<uint8_t>{uint8_t(0x44 | reg << 3), uint8_t(kEbp << 3 | base), 0x04};
+    }, kData / 2);
 }
 
 TEST_CASE("fixed-register twins: one-register forms and %esp-based stack slots") {
