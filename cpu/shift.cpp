@@ -293,8 +293,8 @@ template <typename Op, bool F> const ThreadedForms* fit_copy_then_shift(Insn& mo
 }
 template <typename Op, bool F> void register_copy_then_shift() {
     const auto& table = kTwoRegPairTable<CopyThenShift<Op, F>>;
-    for (const ThreadedForms& f : table)
-        register_fused_pair(mov32_reg_from_reg(), sh_r_i<Op, uint32_t, F>, fit_copy_then_shift<Op, F>, {f});
+    register_fused_pair(mov32_reg_from_reg(), sh_r_i<Op, uint32_t, F>, fit_copy_then_shift<Op, F>, table.data(),
+                        table.size());
 }
 
 // The 32-bit immediate forms as Forms for their fixed-register twins (cpu/fixed_regs.h).

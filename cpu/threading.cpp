@@ -88,11 +88,11 @@ void register_block_exit(Handler plain, Handler exit_form) {
     plain_forms()[exit_form] = plain;
 }
 
-void register_fused_pair(Handler first, Handler second, PairFit fit, std::initializer_list<ThreadedForms> forms) {
+void register_fused_pair(Handler first, Handler second, PairFit fit, const ThreadedForms* forms, size_t count) {
     fused_pairs()[PairKey{first, second}] = fit;
-    for (const ThreadedForms& f : forms) {
-        plain_forms()[f.named] = first;
-        plain_forms()[f.quiet] = first;
+    for (size_t k = 0; k < count; k++) {
+        plain_forms()[forms[k].named] = first;
+        plain_forms()[forms[k].quiet] = first;
     }
 }
 

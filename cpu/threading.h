@@ -16,7 +16,6 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <initializer_list>
 #include "cpu/insn.h"
 
 namespace gate386 {
@@ -81,17 +80,18 @@ enum class FixedShape : uint8_t { TwoRegs, OneReg, RegAndBase };
 void register_fixed_register_forms(Handler plain, FixedShape shape, const ThreadedForms* table);
 
 // Fused pairs: two adjacent records that hot loops repeat (a register copy then a shift or
-// rotate of the copy), run by one handler, which saves a dispatch. The pair's first record gets the fused form, whose handler jumps over the
-// second record. That record stays in place, so record indices keep matching instruction indices
-// (the retired count and fault EIPs, core/block_lookup.cpp), and a single step runs the first
-// record's own handler alone. A fused handler that can fault in its second instruction names the
-// second record (Cpu::m_cur) before it.
+// rotate of the copy), run by one handler, which saves a dispatch. The pair's first record gets
+// the fused form, whose handler jumps over the second record. That record stays in place, so
+// record indices keep matching instruction indices (the retired count and fault EIPs,
+// core/block_lookup.cpp), and a single step runs the first record's own handler alone. A fused
+// handler that can fault in its second instruction names the second record (Cpu::m_cur) before it.
 template <Handler H> constexpr ThreadedForms kPairForms{run_then_jump<H, 2, true>, run_then_jump<H, 2, false>};
 // Whether the two records fuse (their registers fit one of the pair's patterns) and with which
 // forms (null: they do not); when they do, copies what the fused handler needs from the second
 // record into fields the first record's own handler ignores.
 using PairFit = const ThreadedForms* (*)(Insn& first, const Insn& second);
-void register_fused_pair(Handler first, Handler second, PairFit fit, std::initializer_list<ThreadedForms> forms);
+// `forms`: the `count` fused forms `fit` can return.
+void register_fused_pair(Handler first, Handler second, PairFit fit, const ThreadedForms* forms, size_t count);
 
 // Gives every record but the last its threaded form, where one exists, and the last its block-exit
 // form, where one exists.
